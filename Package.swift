@@ -1,0 +1,75 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Chronicle",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "Chronicle", targets: ["Chronicle"]),
+        .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
+        .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
+        .executable(name: "chronicle-quickstart", targets: ["QuickStart"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "Chronicle",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "ChronicleSQLite",
+            dependencies: [
+                "Chronicle",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ChronicleTesting",
+            dependencies: ["Chronicle"]
+        ),
+        // A small executable the SQLite tests drive as separate OS processes
+        // (several writers on one file, crash tests).
+        .executableTarget(
+            name: "ChronicleTestHelper",
+            dependencies: ["Chronicle", "ChronicleSQLite"]
+        ),
+        .executableTarget(
+            name: "QuickStart",
+            dependencies: ["Chronicle", "ChronicleSQLite"],
+            path: "Samples/QuickStart"
+        ),
+        .testTarget(
+            name: "ChronicleTests",
+            dependencies: ["Chronicle", "ChronicleTesting"]
+        ),
+        .testTarget(
+            name: "ChronicleSQLiteTests",
+            dependencies: [
+                "Chronicle", "ChronicleSQLite", "ChronicleTesting",
+                "ChronicleTestHelper",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// Settings every target shares (as swift-log does): Swift 6 mode plus the upcoming
+// features that keep the API honest about existentials and imports.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(contentsOf: [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ])
+    target.swiftSettings = settings
+}

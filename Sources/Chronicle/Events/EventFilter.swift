@@ -1,0 +1,48 @@
+/// Which events of the global log a read or subscription wants.
+///
+/// Each set that is given narrows the read: an event passes when it matches
+/// every given set (one of the categories, and one of the streams, and one of
+/// the types). `nil` means "no restriction".
+///
+/// ```swift
+/// let orders = EventFilter(categories: ["order"])
+/// let paid = EventFilter(categories: ["order"], eventTypes: ["OrderPaid"])
+/// let page = try await store.readAll(from: .start, limit: 500, filter: paid)
+/// ```
+public struct EventFilter: Hashable, Sendable {
+    /// Categories to keep, or `nil` for all.
+    public var categories: Set<String>?
+    /// Streams to keep, or `nil` for all.
+    public var streams: Set<StreamName>?
+    /// Event type names to keep, or `nil` for all.
+    public var eventTypes: Set<String>?
+
+    /// Creates a filter.
+    ///
+    /// - Parameters:
+    ///   - categories: Categories to keep, or `nil` for all.
+    ///   - streams: Streams to keep, or `nil` for all.
+    ///   - eventTypes: Type names to keep, or `nil` for all.
+    public init(categories: Set<String>? = nil, streams: Set<StreamName>? = nil, eventTypes: Set<String>? = nil) {
+        self.categories = categories
+        self.streams = streams
+        self.eventTypes = eventTypes
+    }
+
+    /// Every event.
+    public static let all = EventFilter()
+
+    /// Whether the filter keeps everything.
+    public var isAll: Bool { categories == nil && streams == nil && eventTypes == nil }
+
+    /// Whether `record` passes the filter.
+    ///
+    /// - Parameter record: An event read from the log.
+    /// - Returns: `true` when the event matches every given set.
+    public func matches(_ record: EventRecord) -> Bool {
+        if let categories, !categories.contains(record.stream.category) { return false }
+        if let streams, !streams.contains(record.stream) { return false }
+        if let eventTypes, !eventTypes.contains(record.type) { return false }
+        return true
+    }
+}

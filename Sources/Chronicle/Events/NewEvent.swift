@@ -1,0 +1,48 @@
+public import Foundation
+
+/// An event to append: what happened, not yet in the log.
+///
+/// The event id makes appends idempotent: appending the same ids to the same
+/// stream at the same place again is a no-op that returns the first result;
+/// the same id anywhere else is ``EventStoreError/duplicateEvent``. Generate it
+/// once per logical event (the default does) and keep it across retries of the
+/// same write.
+///
+/// ```swift
+/// let event = NewEvent(
+///     type: "OrderPlaced",
+///     data: try JSONEncoder().encode(placed),
+///     metadata: EventMetadata(correlationId: "req-7"))
+/// try await store.append([event], to: try StreamName("order-42"), expecting: .noStream)
+/// ```
+public struct NewEvent: Hashable, Sendable {
+    /// The unique id of this event in the store.
+    public var id: UUID
+    /// The stable type name, for example `"OrderPlaced"` (never a Swift type path).
+    public var type: String
+    /// The schema version of `data` for this type (starts at 1).
+    public var schemaVersion: Int
+    /// The payload, JSON by default.
+    public var data: Data
+    /// Correlation, causation and headers.
+    public var metadata: EventMetadata
+
+    /// Creates an event to append.
+    ///
+    /// - Parameters:
+    ///   - id: The unique event id; a new random UUID by default.
+    ///   - type: The stable type name.
+    ///   - schemaVersion: The payload's schema version; 1 by default.
+    ///   - data: The payload bytes.
+    ///   - metadata: Correlation, causation and headers.
+    public init(
+        id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: Data,
+        metadata: EventMetadata = .empty
+    ) {
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.data = data
+        self.metadata = metadata
+    }
+}

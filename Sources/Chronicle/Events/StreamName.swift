@@ -1,0 +1,107 @@
+/// The name of one stream in the log: a category and an id, written `category-id`.
+///
+/// A stream holds the events of one aggregate instance (or any other unit of
+/// consistency). The category groups streams of the same kind, so that
+/// subscribers and projections can follow "all orders" without knowing every id.
+/// The written form splits at the first `-`: `order-42` is category `order`,
+/// id `42`; `order-42-b` is category `order`, id `42-b`.
+///
+/// Names are validated once, when created: category and id are non-empty, the
+/// category holds no `-`, the whole name is at most ``maximumLength`` UTF-8 bytes
+/// and contains no control characters. Invalid input throws
+/// ``EventStoreError/invalidStreamName``.
+///
+/// ```swift
+/// let stream = try StreamName("order-42")
+/// stream.category   // "order"
+/// stream.id         // "42"
+/// let same = try StreamName(category: "order", id: "42")
+/// ```
+public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
+    /// The longest accepted name, in UTF-8 bytes.
+    public static let maximumLength = 512
+
+    /// The category: the part before the first `-`.
+    public let category: String
+    /// The id within the category: the part after the first `-`.
+    public let id: String
+
+    /// The written form, `category-id`.
+    public var description: String { "\(category)-\(id)" }
+
+    /// Parses a stream name written as `category-id`.
+    ///
+    /// ```swift
+    /// let stream = try StreamName("order-42")
+    /// ```
+    ///
+    /// - Parameter name: The written form; split at the first `-`.
+    /// - Throws: ``EventStoreError/invalidStreamName`` when the name has no `-`,
+    ///   an empty category or id, a control character, or is too long.
+    public init(_ name: String) throws {
+        guard let dash = name.firstIndex(of: "-") else {
+            throw EventStoreError.invalidStreamName(name, reason: "it has no '-' between category and id")
+        }
+        try self.init(category: String(name[..<dash]), id: String(name[name.index(after: dash)...]), written: name)
+    }
+
+    /// Creates a stream name from its parts.
+    ///
+    /// ```swift
+    /// let stream = try StreamName(category: "order", id: order.id.uuidString)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - category: A non-empty category without `-`.
+    ///   - id: A non-empty id; it may contain `-`.
+    /// - Throws: ``EventStoreError/invalidStreamName`` when a part is invalid.
+    public init(category: String, id: String) throws {
+        try self.init(category: category, id: id, written: "\(category)-\(id)")
+    }
+
+    private init(category: String, id: String, written: String) throws {
+        if category.isEmpty {
+            throw EventStoreError.invalidStreamName(written, reason: "the category is empty")
+        }
+        if category.contains("-") {
+            throw EventStoreError.invalidStreamName(written, reason: "the category contains '-'")
+        }
+        if id.isEmpty {
+            throw EventStoreError.invalidStreamName(written, reason: "the id is empty")
+        }
+        if written.utf8.count > Self.maximumLength {
+            throw EventStoreError.invalidStreamName(
+                String(written.prefix(40)) + "…",
+                reason: "it is longer than \(Self.maximumLength) bytes")
+        }
+        if written.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw EventStoreError.invalidStreamName(
+                written.debugDescription, reason: "it contains a control character")
+        }
+        self.category = category
+        self.id = id
+    }
+
+    /// Validates a category on its own, as used by filters and subscriptions.
+    ///
+    /// - Parameter category: The category to check.
+    /// - Throws: ``EventStoreError/invalidStreamName`` when it is empty, contains
+    ///   `-` or a control character.
+    public static func validateCategory(_ category: String) throws {
+        _ = try StreamName(category: category, id: "x")
+    }
+
+    public static func < (lhs: StreamName, rhs: StreamName) -> Bool {
+        lhs.description < rhs.description
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        try self.init(try container.decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,0 +1,75 @@
+public import Foundation
+
+/// The checks every store runs on an append before touching storage, shared so
+/// that all backends reject the same input with the same error.
+///
+/// ```swift
+/// let prepared = try AppendValidation.prepare(appends, maximumEventSize: 1 << 20)
+/// ```
+public enum AppendValidation {
+    /// One event ready to store: the event plus its encoded metadata.
+    public struct PreparedEvent: Sendable {
+        /// The event as given.
+        public let event: NewEvent
+        /// ``EventMetadata/jsonData()`` of its metadata, encoded once.
+        public let metadataBytes: Data
+    }
+
+    /// Validates every event of every part and encodes its metadata.
+    ///
+    /// - Parameters:
+    ///   - appends: The parts of one append call.
+    ///   - maximumEventSize: The largest data plus metadata, in bytes.
+    /// - Returns: The prepared events of each part, in order.
+    /// - Throws: ``EventStoreError/invalidEvent``, ``EventStoreError/eventTooLarge``
+    ///   or ``EventStoreError/duplicateEvent`` (an id twice in one call).
+    public static func prepare(_ appends: [StreamAppend], maximumEventSize: Int) throws -> [[PreparedEvent]] {
+        var seen = Set<UUID>()
+        return try appends.map { part in
+            if case .exactly(let version) = part.expectedVersion, version < 0 {
+                throw EventStoreError.invalidArgument("expected version \(version) is negative")
+            }
+            return try part.events.map { event in
+                if event.type.isEmpty || event.type.utf8.count > 256
+                    || event.type.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                {
+                    throw EventStoreError(
+                        code: .invalidEvent,
+                        message: "event \(event.id) has an invalid type name '\(event.type)' "
+                            + "(1 to 256 bytes, no control characters)",
+                        stream: part.stream, eventId: event.id)
+                }
+                if event.schemaVersion < 1 {
+                    throw EventStoreError(
+                        code: .invalidEvent,
+                        message: "event \(event.id) has schema version \(event.schemaVersion); versions start at 1",
+                        stream: part.stream, eventId: event.id)
+                }
+                let metadata = event.metadata.jsonData()
+                let size = event.data.count + metadata.count
+                if size > maximumEventSize {
+                    throw EventStoreError(
+                        code: .eventTooLarge,
+                        message: "event \(event.id) of type '\(event.type)' is \(size) bytes; "
+                            + "the store accepts at most \(maximumEventSize)",
+                        stream: part.stream, eventId: event.id)
+                }
+                if !seen.insert(event.id).inserted {
+                    throw EventStoreError.duplicateEvent(id: event.id, stream: part.stream)
+                }
+                return PreparedEvent(event: event, metadataBytes: metadata)
+            }
+        }
+    }
+
+    /// Checks a read limit.
+    ///
+    /// - Parameter limit: The requested limit.
+    /// - Throws: ``EventStoreError/invalidArgument`` when it is below 1.
+    public static func checkLimit(_ limit: Int) throws {
+        if limit < 1 { throw EventStoreError.invalidArgument("a read limit must be at least 1, got \(limit)") }
+    }
+
+    /// The default maximum event size: 1 MiB of data plus metadata.
+    public static let defaultMaximumEventSize = 1 << 20
+}

@@ -1,0 +1,185 @@
+/// A durable, ordered log of events: streams with optimistic concurrency and one
+/// global order.
+///
+/// Every event belongs to one stream (``StreamName``) at a version (the first is
+/// 1) and has a ``GlobalPosition`` in the store's one log, strictly increasing in
+/// commit order. Appends are atomic and check an ``ExpectedVersion``; reads go
+/// forward or backward through one stream, or forward through the whole log with
+/// a filter, in pages or as an `AsyncSequence`.
+///
+/// ```swift
+/// let store = try await SQLiteEventStore(path: "app.sqlite")
+/// let stream = try StreamName("order-42")
+/// try await store.append([placed], to: stream, expecting: .noStream)
+/// for try await event in store.events(from: .start, filter: EventFilter(categories: ["order"])) {
+///     print(event.position, event.type)
+/// }
+/// ```
+///
+/// ## Implementation requirements
+/// - ``append(_:)`` is atomic over every part: all events of all streams are
+///   stored, or none. A part whose expectation fails throws
+///   ``EventStoreError/wrongExpectedVersion`` naming its stream, expectation and
+///   actual version. Parts for one stream apply in order.
+/// - Appending event ids that are already stored, in the same order, to the same
+///   stream, at a place the expectation allows, returns the original result and
+///   writes nothing; an id stored anywhere else throws
+///   ``EventStoreError/duplicateEvent``. Ids repeated in one call are duplicates.
+/// - Events whose data plus metadata exceed the store's maximum size throw
+///   ``EventStoreError/eventTooLarge``; an empty type name or a schema version
+///   below 1 throws ``EventStoreError/invalidEvent``. Nothing is written.
+/// - Global positions start at 1 and increase strictly in commit order; a reader
+///   never sees a position after a later one has been returned to it.
+/// - Limits below 1 throw ``EventStoreError/invalidArgument``.
+/// - Run `EventStoreConformance` from `ChronicleTesting` against the
+///   implementation: it is the executable form of these rules.
+public protocol EventStore: Sendable {
+    /// Appends events to one or more streams in one atomic transaction.
+    ///
+    /// Each part checks its stream's expected version; any failure rolls back
+    /// every part. Use it to save an aggregate together with the messages it
+    /// publishes (the outbox is built in).
+    ///
+    /// ```swift
+    /// let results = try await store.append([
+    ///     StreamAppend(stream: order, events: [placed], expecting: .noStream),
+    ///     StreamAppend(stream: stock, events: [reserved], expecting: .exactly(7)),
+    /// ])
+    /// ```
+    ///
+    /// - Parameter appends: The parts, applied in order.
+    /// - Returns: One result per part, in the same order.
+    /// - Throws: ``EventStoreError`` (wrong expected version, duplicate event,
+    ///   invalid or oversized event, storage errors); nothing is written then.
+    func append(_ appends: [StreamAppend]) async throws -> [AppendResult]
+
+    /// Reads events of one stream, starting at a version, in a direction.
+    ///
+    /// ```swift
+    /// let firstTen = try await store.readStream(stream, from: 1, direction: .forward, limit: 10)
+    /// let lastOne = try await store.readStream(stream, from: .max, direction: .backward, limit: 1)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - stream: The stream to read.
+    ///   - version: The first version to return (inclusive); going backward, the
+    ///     highest version to return (`.max` for the end).
+    ///   - direction: Ascending or descending versions.
+    ///   - limit: The most events to return (at least 1).
+    /// - Returns: Up to `limit` events; empty for a missing stream.
+    /// - Throws: ``EventStoreError`` for a limit below 1 or a storage failure.
+    func readStream(
+        _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+    ) async throws -> [EventRecord]
+
+    /// Reads the global log forward from a position, keeping events that pass a filter.
+    ///
+    /// ```swift
+    /// let page = try await store.readAll(from: .start, limit: 1_000, filter: .all)
+    /// let next = try await store.readAll(from: page.last!.position.next, limit: 1_000, filter: .all)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - position: The lowest position to return (inclusive).
+    ///   - limit: The most events to return (at least 1).
+    ///   - filter: Which events to keep.
+    /// - Returns: Up to `limit` matching events in position order.
+    /// - Throws: ``EventStoreError`` for a limit below 1 or a storage failure.
+    func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [EventRecord]
+
+    /// The current version of a stream: its number of events, 0 when it has none.
+    ///
+    /// ```swift
+    /// let version = try await store.streamVersion(stream)
+    /// ```
+    ///
+    /// - Parameter stream: The stream.
+    /// - Returns: The version of its last event, or 0.
+    /// - Throws: ``EventStoreError`` on a storage failure.
+    func streamVersion(_ stream: StreamName) async throws -> Int64
+
+    /// The position of the last event in the log, or ``GlobalPosition/none`` when empty.
+    ///
+    /// ```swift
+    /// let lag = try await store.headPosition().rawValue - checkpoint.rawValue
+    /// ```
+    ///
+    /// - Returns: The head position.
+    /// - Throws: ``EventStoreError`` on a storage failure.
+    func headPosition() async throws -> GlobalPosition
+}
+
+extension EventStore {
+    /// Appends events to one stream atomically, checking its expected version.
+    ///
+    /// ```swift
+    /// let result = try await store.append([event], to: try StreamName("order-42"), expecting: .noStream)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - events: The events, in order (may be empty to check the version only).
+    ///   - stream: The stream to append to.
+    ///   - expectedVersion: What the stream's version must be.
+    /// - Returns: The stream's new version and the events' versions and positions.
+    /// - Throws: ``EventStoreError`` (wrong expected version, duplicate event,
+    ///   invalid or oversized event, storage errors); nothing is written then.
+    @discardableResult
+    public func append(
+        _ events: [NewEvent], to stream: StreamName, expecting expectedVersion: ExpectedVersion
+    ) async throws -> AppendResult {
+        let results = try await append([StreamAppend(stream: stream, events: events, expecting: expectedVersion)])
+        return results[0]
+    }
+
+    /// Reads the global log forward from a position with no filter.
+    ///
+    /// - Parameters:
+    ///   - position: The lowest position to return (inclusive).
+    ///   - limit: The most events to return.
+    /// - Returns: Up to `limit` events in position order.
+    /// - Throws: ``EventStoreError`` for a limit below 1 or a storage failure.
+    public func readAll(from position: GlobalPosition, limit: Int) async throws -> [EventRecord] {
+        try await readAll(from: position, limit: limit, filter: .all)
+    }
+
+    /// The global log from a position as an `AsyncSequence`, read lazily in pages.
+    ///
+    /// Memory stays bounded by one page however long the log is. The sequence
+    /// ends at the head as it was when the last page was read; to keep following
+    /// the log, subscribe instead.
+    ///
+    /// ```swift
+    /// for try await event in store.events(from: .start, filter: EventFilter(eventTypes: ["OrderPaid"])) {
+    ///     total += try decoder.decode(OrderPaid.self, from: event.data).amount
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - position: The lowest position to return (inclusive).
+    ///   - filter: Which events to keep.
+    ///   - pageSize: Events per read (at least 1).
+    /// - Returns: A lazy sequence of events.
+    public func events(
+        from position: GlobalPosition = .start, filter: EventFilter = .all, pageSize: Int = 512
+    ) -> GlobalLogEvents<Self> {
+        GlobalLogEvents(store: self, from: position, filter: filter, pageSize: pageSize)
+    }
+
+    /// One stream's events as an `AsyncSequence`, read lazily in pages.
+    ///
+    /// ```swift
+    /// for try await event in store.streamEvents(try StreamName("order-42")) { apply(event) }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - stream: The stream.
+    ///   - version: The first version (forward) or highest version (backward).
+    ///   - direction: Ascending or descending versions.
+    ///   - pageSize: Events per read (at least 1).
+    /// - Returns: A lazy sequence of the stream's events.
+    public func streamEvents(
+        _ stream: StreamName, from version: Int64 = 1, direction: ReadDirection = .forward, pageSize: Int = 512
+    ) -> StreamEvents<Self> {
+        StreamEvents(store: self, stream: stream, from: version, direction: direction, pageSize: pageSize)
+    }
+}

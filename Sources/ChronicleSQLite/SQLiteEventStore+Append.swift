@@ -1,0 +1,122 @@
+public import Chronicle
+internal import Foundation
+internal import GRDB
+
+extension SQLiteEventStore {
+    public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
+        let prepared = try AppendValidation.prepare(appends, maximumEventSize: options.maximumEventSize)
+        guard !appends.isEmpty else { return [] }
+        return try await withMappedErrors {
+            do {
+                return try await pool.writeWithoutTransaction { db in
+                    try SQLiteAppender.appendInTransaction(appends, prepared: prepared, in: db, checkIdsFirst: false)
+                }
+            } catch is SQLiteAppender.RetryCheckingIds {
+                // An id is already stored: redo the call, resolving every id first
+                // (an idempotent retry returns the original result).
+                return try await pool.writeWithoutTransaction { db in
+                    try SQLiteAppender.appendInTransaction(appends, prepared: prepared, in: db, checkIdsFirst: true)
+                }
+            }
+        }
+    }
+}
+
+/// The append path inside one write transaction.
+enum SQLiteAppender {
+    /// Thrown (and caught by the store) when the fast path meets an id that is
+    /// already stored: the transaction rolls back and the careful path runs.
+    struct RetryCheckingIds: Error {}
+
+    static func appendInTransaction(
+        _ appends: [StreamAppend], prepared: [[AppendValidation.PreparedEvent]], in db: Database,
+        checkIdsFirst: Bool
+    ) throws -> [AppendResult] {
+        var results: [AppendResult] = []
+        try db.inTransaction(.immediate) {
+            results = try append(appends, prepared: prepared, in: db, checkIdsFirst: checkIdsFirst)
+            return .commit
+        }
+        return results
+    }
+
+    static func append(
+        _ appends: [StreamAppend], prepared: [[AppendValidation.PreparedEvent]], in db: Database,
+        checkIdsFirst: Bool
+    ) throws -> [AppendResult] {
+        let now = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+        var results: [AppendResult] = []
+        results.reserveCapacity(appends.count)
+        for (part, events) in zip(appends, prepared) {
+            if checkIdsFirst {
+                let places = try part.events.map { try storedPlace(of: $0.id, in: db) }
+                if let original = try AppendValidation.idempotentResult(for: part, stored: places) {
+                    results.append(original)
+                    continue
+                }
+            }
+            let stream = part.stream.description
+            let current = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"),
+                arguments: [stream]) ?? 0
+            guard part.expectedVersion.isSatisfied(by: current) else {
+                if !checkIdsFirst, let first = part.events.first, try storedPlace(of: first.id, in: db) != nil {
+                    throw RetryCheckingIds()
+                }
+                throw EventStoreError.wrongExpectedVersion(
+                    stream: part.stream, expected: part.expectedVersion, actual: current)
+            }
+            guard !events.isEmpty else {
+                results.append(AppendResult(stream: part.stream, version: current, versions: nil, positions: nil))
+                continue
+            }
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO chronicle_events
+                        (stream, version, category, event_id, type, schema_version, data, metadata, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+            var firstPosition: Int64 = 0
+            var lastPosition: Int64 = 0
+            var version = current
+            for prepared in events {
+                version += 1
+                let event = prepared.event
+                insert.setUncheckedArguments([
+                    stream, version, part.stream.category, event.id, event.type, event.schemaVersion, event.data,
+                    prepared.metadataBytes.isEmpty ? nil : prepared.metadataBytes, now,
+                ])
+                do {
+                    try insert.execute()
+                } catch let error as DatabaseError
+                    where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && !checkIdsFirst
+                {
+                    throw RetryCheckingIds()
+                }
+                lastPosition = db.lastInsertedRowID
+                if firstPosition == 0 { firstPosition = lastPosition }
+            }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO chronicle_streams (stream, category, version, updated_at) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (stream) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+                    """
+            ).execute(arguments: [stream, part.stream.category, version, now])
+            results.append(
+                AppendResult(
+                    stream: part.stream, version: version, versions: (current + 1)...version,
+                    positions: GlobalPosition(firstPosition)...GlobalPosition(lastPosition)))
+        }
+        return results
+    }
+
+    static func storedPlace(of id: UUID, in db: Database) throws -> AppendValidation.StoredPlace? {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT stream, version, position FROM chronicle_events WHERE event_id = ?"),
+                arguments: [id])
+        else { return nil }
+        return AppendValidation.StoredPlace(
+            stream: try SQLiteRowDecoding.streamName(row[0]), version: row[1], position: GlobalPosition(row[2] as Int64))
+    }
+}

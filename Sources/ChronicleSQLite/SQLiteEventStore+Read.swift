@@ -1,0 +1,77 @@
+public import Chronicle
+internal import GRDB
+
+extension SQLiteEventStore {
+    public func readStream(
+        _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
+    ) async throws -> [EventRecord] {
+        try AppendValidation.checkLimit(limit)
+        let sql: String
+        switch direction {
+        case .forward:
+            sql = "SELECT \(SQLiteRowDecoding.columns) FROM chronicle_events "
+                + "WHERE stream = ? AND version >= ? ORDER BY version LIMIT ?"
+        case .backward:
+            sql = "SELECT \(SQLiteRowDecoding.columns) FROM chronicle_events "
+                + "WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?"
+        }
+        let name = stream.description
+        return try await withMappedErrors {
+            try await pool.read { db in
+                try SQLiteRowDecoding.records(db.cachedStatement(sql: sql), arguments: [name, version, limit])
+            }
+        }
+    }
+
+    public func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [EventRecord] {
+        try AppendValidation.checkLimit(limit)
+        var conditions = ["position >= ?"]
+        var arguments: StatementArguments = [position.rawValue]
+        if let categories = filter.categories {
+            conditions.append("category IN (\(Self.placeholders(categories.count)))")
+            arguments += StatementArguments(categories.sorted())
+        }
+        if let streams = filter.streams {
+            conditions.append("stream IN (\(Self.placeholders(streams.count)))")
+            arguments += StatementArguments(streams.map(\.description).sorted())
+        }
+        if let types = filter.eventTypes {
+            conditions.append("type IN (\(Self.placeholders(types.count)))")
+            arguments += StatementArguments(types.sorted())
+        }
+        arguments += [limit]
+        let statementArguments = arguments
+        let sql = "SELECT \(SQLiteRowDecoding.columns) FROM chronicle_events WHERE "
+            + conditions.joined(separator: " AND ") + " ORDER BY position LIMIT ?"
+        let cacheable = filter.isAll
+        return try await withMappedErrors {
+            try await pool.read { db in
+                let statement = cacheable ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+                return try SQLiteRowDecoding.records(statement, arguments: statementArguments)
+            }
+        }
+    }
+
+    public func streamVersion(_ stream: StreamName) async throws -> Int64 {
+        let name = stream.description
+        return try await withMappedErrors {
+            try await pool.read { db in
+                try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"),
+                    arguments: [name]) ?? 0
+            }
+        }
+    }
+
+    public func headPosition() async throws -> GlobalPosition {
+        try await withMappedErrors {
+            try await pool.read { db in
+                GlobalPosition(try Int64.fetchOne(db, sql: "SELECT max(position) FROM chronicle_events") ?? 0)
+            }
+        }
+    }
+
+    private static func placeholders(_ count: Int) -> String {
+        count == 0 ? "NULL" : Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}

@@ -1,0 +1,115 @@
+internal import Chronicle
+internal import Foundation
+internal import GRDB
+
+/// Looks at a store file before the store opens it for writing, so that a file
+/// that is not a Chronicle store, a damaged file or a newer schema is refused
+/// with a typed error and left exactly as it was.
+///
+/// Opening a `DatabasePool` switches a file to WAL mode and may run migrations:
+/// both are writes. These checks read the header bytes and then open the file
+/// read-only, so nothing on disk changes when they fail.
+enum SQLiteFileInspection {
+    enum State: Equatable {
+        /// No file yet (or an empty one): the store creates it.
+        case new
+        /// A SQLite file with no tables and no application id: the store initialises it.
+        case emptyDatabase
+        /// A Chronicle store at this schema version.
+        case chronicle(schemaVersion: Int32)
+    }
+
+    static func inspect(path: String) throws -> State {
+        let fileManager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            let directory = (path as NSString).deletingLastPathComponent
+            let parent = directory.isEmpty ? "." : directory
+            guard fileManager.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw EventStoreError(
+                    code: .storageUnavailable,
+                    message: "cannot create store '\(path)': directory '\(parent)' does not exist")
+            }
+            return .new
+        }
+        if isDirectory.boolValue {
+            throw EventStoreError(code: .storageUnavailable, message: "store path '\(path)' is a directory")
+        }
+        let header: Data
+        let fileSize: Int
+        do {
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            header = try handle.read(upToCount: 100) ?? Data()
+            fileSize = Int(try handle.seekToEnd())
+        } catch {
+            throw EventStoreError(
+                code: .storageUnavailable, message: "cannot read store file '\(path)'", cause: error)
+        }
+        if fileSize == 0 { return .new }
+        try checkHeader(header, fileSize: fileSize, path: path)
+        return try inspectSchema(path: path)
+    }
+
+    /// Checks the 100-byte SQLite header: the magic string, and that the file is
+    /// not shorter than the page count the header records (a truncated file).
+    private static func checkHeader(_ header: Data, fileSize: Int, path: String) throws {
+        let magic = Data("SQLite format 3\u{0}".utf8)
+        guard header.count == 100, header.prefix(16) == magic else {
+            throw EventStoreError(
+                code: .notAChronicleStore, message: "'\(path)' is not a SQLite database (no SQLite header)")
+        }
+        let bytes = [UInt8](header)
+        func uint32(_ offset: Int) -> UInt32 {
+            bytes[offset..<offset + 4].reduce(0) { $0 << 8 | UInt32($1) }
+        }
+        let rawPageSize = Int(bytes[16]) << 8 | Int(bytes[17])
+        let pageSize = rawPageSize == 1 ? 65_536 : rawPageSize
+        let changeCounter = uint32(24)
+        let pageCount = Int(uint32(28))
+        let validFor = uint32(92)
+        // The in-header size is trustworthy only when it was written with the
+        // current change counter (SQLite >= 3.7.0 always does).
+        if changeCounter == validFor, pageCount > 0, fileSize < pageCount * pageSize {
+            throw EventStoreError(
+                code: .corruptStore,
+                message: "store '\(path)' is truncated: \(fileSize) bytes, its header records "
+                    + "\(pageCount) pages of \(pageSize) bytes")
+        }
+    }
+
+    private static func inspectSchema(path: String) throws -> State {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+                let userVersion = try Int32.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if applicationID == SQLiteSchema.applicationID {
+                    if try userVersion > SQLiteSchema.currentVersion
+                        || SQLiteSchema.migrator.hasBeenSuperseded(db)
+                    {
+                        throw EventStoreError(
+                            code: .schemaTooNew,
+                            message: "store '\(path)' has schema version \(userVersion), newer than the "
+                                + "\(SQLiteSchema.currentVersion) this Chronicle understands; upgrade Chronicle")
+                    }
+                    return .chronicle(schemaVersion: userVersion)
+                }
+                let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                if applicationID == 0 && tables == 0 { return .emptyDatabase }
+                throw EventStoreError(
+                    code: .notAChronicleStore,
+                    message: "'\(path)' is a SQLite database of another application "
+                        + "(application id \(applicationID), \(tables) schema objects); refusing to use it")
+            }
+        } catch let error as EventStoreError {
+            throw error
+        } catch {
+            throw SQLiteErrorMapping.map(error, path: path)
+        }
+    }
+}

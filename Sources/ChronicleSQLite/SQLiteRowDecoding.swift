@@ -1,0 +1,74 @@
+internal import Chronicle
+internal import Foundation
+internal import GRDB
+
+/// Turns rows of `chronicle_events` into ``EventRecord``s; a row that cannot be
+/// one is ``EventStoreError/corruptRecord``.
+enum SQLiteRowDecoding {
+    /// The columns every event read selects, in the order ``record(_:cache:)`` reads them.
+    static let columns =
+        "position, stream, version, event_id, type, schema_version, data, metadata, recorded_at"
+
+    /// Reuses the last parsed stream name: consecutive rows usually share it.
+    struct StreamNameCache {
+        var text = ""
+        var name: StreamName?
+
+        mutating func name(for text: String) throws -> StreamName {
+            if let name, text == self.text { return name }
+            let parsed = try SQLiteRowDecoding.streamName(text)
+            self.text = text
+            self.name = parsed
+            return parsed
+        }
+    }
+
+    static func streamName(_ text: String) throws -> StreamName {
+        do {
+            return try StreamName(text)
+        } catch {
+            throw EventStoreError(
+                code: .corruptRecord, message: "stored stream name '\(text)' is invalid", cause: error)
+        }
+    }
+
+    static func record(_ row: Row, cache: inout StreamNameCache) throws -> EventRecord {
+        let position: Int64 = row[0]
+        guard let streamText = row[1] as String?,
+            let version = row[2] as Int64?,
+            let idBytes = row[3] as Data?, idBytes.count == 16,
+            let type = row[4] as String?,
+            let schemaVersion = row[5] as Int?,
+            let data = row[6] as Data?,
+            let recordedAt = row[8] as Int64?
+        else {
+            throw EventStoreError(code: .corruptRecord, message: "stored event at position \(position) has a malformed column")
+        }
+        let metadataBytes = row[7] as Data?
+        let metadata: EventMetadata
+        do {
+            metadata = try metadataBytes.map { try EventMetadata(jsonData: $0) } ?? .empty
+        } catch {
+            throw EventStoreError(
+                code: .corruptRecord, message: "stored event at position \(position) has unreadable metadata",
+                cause: error)
+        }
+        let id = idBytes.withUnsafeBytes { raw in
+            UUID(uuid: raw.loadUnaligned(as: uuid_t.self))
+        }
+        return EventRecord(
+            position: GlobalPosition(position), stream: try cache.name(for: streamText), version: version, id: id,
+            type: type, schemaVersion: schemaVersion, data: data, metadata: metadata,
+            recordedAt: Date(timeIntervalSince1970: Double(recordedAt) / 1_000_000))
+    }
+
+    static func records(_ statement: Statement, arguments: StatementArguments) throws -> [EventRecord] {
+        var cache = StreamNameCache()
+        var result: [EventRecord] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() {
+            result.append(try record(row, cache: &cache))
+        }
+        return result
+    }
+}

@@ -1,0 +1,46 @@
+internal import GRDB
+
+/// The tables of a Chronicle SQLite store and the migrations that build them.
+///
+/// A Chronicle file is marked with `PRAGMA application_id` = ``applicationID`` and
+/// carries its schema version in `PRAGMA user_version`, so that a file of another
+/// application or of a newer Chronicle is recognised before anything is written.
+enum SQLiteSchema {
+    /// 'CHRN' in ASCII.
+    static let applicationID: Int32 = 0x4348_524E
+    /// The schema version this build writes and understands.
+    static let currentVersion: Int32 = 1
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("chronicle-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE chronicle_events (
+                        position INTEGER PRIMARY KEY,
+                        stream TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        category TEXT NOT NULL,
+                        event_id BLOB NOT NULL,
+                        type TEXT NOT NULL,
+                        schema_version INTEGER NOT NULL,
+                        data BLOB NOT NULL,
+                        metadata BLOB,
+                        recorded_at INTEGER NOT NULL
+                    );
+                    CREATE UNIQUE INDEX chronicle_events_stream_version ON chronicle_events(stream, version);
+                    CREATE UNIQUE INDEX chronicle_events_event_id ON chronicle_events(event_id);
+                    CREATE INDEX chronicle_events_category ON chronicle_events(category, position);
+                    CREATE TABLE chronicle_streams (
+                        stream TEXT PRIMARY KEY NOT NULL,
+                        category TEXT NOT NULL,
+                        version INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    PRAGMA application_id = \(applicationID);
+                    PRAGMA user_version = 1;
+                    """)
+        }
+        return migrator
+    }
+}
