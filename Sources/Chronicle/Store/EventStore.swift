@@ -161,7 +161,7 @@ extension EventStore {
     /// - Returns: A lazy sequence of events.
     public func events(
         from position: GlobalPosition = .start, filter: EventFilter = .all, pageSize: Int = 512
-    ) -> GlobalLogEvents<Self> {
+    ) -> GlobalLogEvents {
         GlobalLogEvents(store: self, from: position, filter: filter, pageSize: pageSize)
     }
 
@@ -179,7 +179,7 @@ extension EventStore {
     /// - Returns: A lazy sequence of the stream's events.
     public func streamEvents(
         _ stream: StreamName, from version: Int64 = 1, direction: ReadDirection = .forward, pageSize: Int = 512
-    ) -> StreamEvents<Self> {
+    ) -> StreamEvents {
         StreamEvents(store: self, stream: stream, from: version, direction: direction, pageSize: pageSize)
     }
 }

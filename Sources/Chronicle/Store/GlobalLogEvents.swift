@@ -3,15 +3,15 @@
 /// ```swift
 /// for try await event in store.events(from: .start) { print(event.position) }
 /// ```
-public struct GlobalLogEvents<Store: EventStore>: AsyncSequence, Sendable {
+public struct GlobalLogEvents: AsyncSequence, Sendable {
     public typealias Element = EventRecord
 
-    let store: Store
+    let store: any EventStore
     let start: GlobalPosition
     let filter: EventFilter
     let pageSize: Int
 
-    init(store: Store, from start: GlobalPosition, filter: EventFilter, pageSize: Int) {
+    init(store: any EventStore, from start: GlobalPosition, filter: EventFilter, pageSize: Int) {
         self.store = store
         self.start = start
         self.filter = filter
@@ -24,7 +24,7 @@ public struct GlobalLogEvents<Store: EventStore>: AsyncSequence, Sendable {
 
     /// Reads the next page when the current one is used up.
     public struct Iterator: AsyncIteratorProtocol {
-        let store: Store
+        let store: any EventStore
         var next: GlobalPosition
         let filter: EventFilter
         let pageSize: Int
@@ -32,7 +32,7 @@ public struct GlobalLogEvents<Store: EventStore>: AsyncSequence, Sendable {
         var index = 0
         var finished = false
 
-        init(store: Store, next: GlobalPosition, filter: EventFilter, pageSize: Int) {
+        init(store: any EventStore, next: GlobalPosition, filter: EventFilter, pageSize: Int) {
             self.store = store
             self.next = next
             self.filter = filter
@@ -60,16 +60,16 @@ public struct GlobalLogEvents<Store: EventStore>: AsyncSequence, Sendable {
 /// ```swift
 /// for try await event in store.streamEvents(stream, direction: .backward) { print(event.version) }
 /// ```
-public struct StreamEvents<Store: EventStore>: AsyncSequence, Sendable {
+public struct StreamEvents: AsyncSequence, Sendable {
     public typealias Element = EventRecord
 
-    let store: Store
+    let store: any EventStore
     let stream: StreamName
     let start: Int64
     let direction: ReadDirection
     let pageSize: Int
 
-    init(store: Store, stream: StreamName, from start: Int64, direction: ReadDirection, pageSize: Int) {
+    init(store: any EventStore, stream: StreamName, from start: Int64, direction: ReadDirection, pageSize: Int) {
         self.store = store
         self.stream = stream
         self.start = start
@@ -83,7 +83,7 @@ public struct StreamEvents<Store: EventStore>: AsyncSequence, Sendable {
 
     /// Reads the next page when the current one is used up.
     public struct Iterator: AsyncIteratorProtocol {
-        let store: Store
+        let store: any EventStore
         let stream: StreamName
         var next: Int64
         let direction: ReadDirection
@@ -92,7 +92,7 @@ public struct StreamEvents<Store: EventStore>: AsyncSequence, Sendable {
         var index = 0
         var finished = false
 
-        init(store: Store, stream: StreamName, next: Int64, direction: ReadDirection, pageSize: Int) {
+        init(store: any EventStore, stream: StreamName, next: Int64, direction: ReadDirection, pageSize: Int) {
             self.store = store
             self.stream = stream
             self.next = next

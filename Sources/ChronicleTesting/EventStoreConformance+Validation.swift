@@ -1,0 +1,62 @@
+internal import Chronicle
+internal import Foundation
+
+extension EventStoreConformance {
+    static var validationChecks: [ConformanceCheck] {
+        [
+            ConformanceCheck("invalid stream names are rejected with invalidStreamName") { _ in
+                let bad = ["", "order", "-42", "order-", "or\u{0}der-1", "order-4\n2", "order-\u{7F}", String(repeating: "a", count: 300) + "-" + String(repeating: "b", count: 300)]
+                for name in bad {
+                    try await Expect.error(.invalidStreamName, "stream name \(name.debugDescription.prefix(30))") {
+                        try StreamName(name)
+                    }
+                }
+                try await Expect.error(.invalidStreamName, "a category with '-'") {
+                    try StreamName(category: "or-der", id: "1")
+                }
+                let parsed = try StreamName("order-42-b")
+                try Expect.equal(parsed.category, "order", "category splits at the first '-'")
+                try Expect.equal(parsed.id, "42-b", "id keeps later '-'")
+            },
+            ConformanceCheck("an oversized event is rejected with eventTooLarge and nothing is stored") { store in
+                let stream = Fixtures.stream("order-1")
+                try await store.append(Fixtures.events(1), to: stream, expecting: .noStream)
+                let big = NewEvent(type: "Big", data: Data(count: (1 << 20) + 1))
+                let error = try await Expect.error(.eventTooLarge, "a 1 MiB + 1 byte event") {
+                    try await store.append([Fixtures.event(), big], to: stream, expecting: .exactly(1))
+                }
+                try Expect.equal(error.eventId, big.id, "the error names the big event")
+                let fits = NewEvent(type: "Fits", data: Data(count: (1 << 20) - 100))
+                try await store.append([fits], to: stream, expecting: .exactly(1))
+                let read = try await store.readStream(stream, from: 1, direction: .forward, limit: 10)
+                try Expect.equal(read.map(\.type), ["Happened", "Fits"], "only the valid appends are stored")
+            },
+            ConformanceCheck("an empty type name or a schema version below 1 is rejected with invalidEvent") { store in
+                let stream = Fixtures.stream("order-1")
+                try await Expect.error(.invalidEvent, "an empty type name") {
+                    try await store.append([NewEvent(type: "", data: Data())], to: stream, expecting: .any)
+                }
+                try await Expect.error(.invalidEvent, "schema version 0") {
+                    try await store.append([NewEvent(type: "A", schemaVersion: 0, data: Data())], to: stream, expecting: .any)
+                }
+                try await Expect.error(.invalidEvent, "a type name with a newline") {
+                    try await store.append([NewEvent(type: "A\nB", data: Data())], to: stream, expecting: .any)
+                }
+                try Expect.equal(try await store.headPosition(), GlobalPosition.none, "nothing stored")
+            },
+            ConformanceCheck("limits below 1 and negative expected versions are invalid arguments") { store in
+                let stream = Fixtures.stream("order-1")
+                try await Expect.error(.invalidArgument, "readStream with limit 0") {
+                    try await store.readStream(stream, from: 1, direction: .forward, limit: 0)
+                }
+                try await Expect.error(.invalidArgument, "readAll with limit -1") {
+                    try await store.readAll(from: .start, limit: -1)
+                }
+                try await Expect.error(.invalidArgument, "exactly(-1)") {
+                    try await store.append(Fixtures.events(1), to: stream, expecting: .exactly(-1))
+                }
+                try Expect.equal(try await store.headPosition(), GlobalPosition.none, "nothing stored")
+            },
+        ]
+    }
+}
