@@ -19,6 +19,14 @@ extension SQLiteEventStore {
         public var busyTimeout: Double
         /// The most concurrent reader connections (default 4).
         public var maximumReaderCount: Int
+        /// Store files up to this size, in bytes, are verified with SQLite's
+        /// `PRAGMA quick_check` when opened (default 64 MiB; 0 turns it off).
+        ///
+        /// A damaged file is then refused with ``EventStoreError/corruptStore``
+        /// before anything writes to it. Larger files skip the check (it reads
+        /// the whole file); damage in them surfaces as `corruptStore` on the read
+        /// that meets it.
+        public var integrityCheckLimit: Int
 
         /// Creates options.
         ///
@@ -27,14 +35,16 @@ extension SQLiteEventStore {
         ///   - maximumEventSize: The largest event, in bytes.
         ///   - busyTimeout: Seconds to wait for another writer.
         ///   - maximumReaderCount: Concurrent reader connections.
+        ///   - integrityCheckLimit: The largest file verified when opened, in bytes.
         public init(
             durability: SQLiteDurability = .full, maximumEventSize: Int = 1 << 20, busyTimeout: Double = 30,
-            maximumReaderCount: Int = 4
+            maximumReaderCount: Int = 4, integrityCheckLimit: Int = 64 << 20
         ) {
             self.durability = durability
             self.maximumEventSize = maximumEventSize
             self.busyTimeout = busyTimeout
             self.maximumReaderCount = maximumReaderCount
+            self.integrityCheckLimit = integrityCheckLimit
         }
     }
 }

@@ -47,7 +47,7 @@ public final class SQLiteEventStore: EventStore {
         }
         self.path = path
         self.options = options
-        let state = try SQLiteFileInspection.inspect(path: path)
+        let state = try SQLiteFileInspection.inspect(path: path, integrityCheckLimit: options.integrityCheckLimit)
         var configuration = Configuration()
         configuration.busyMode = .timeout(options.busyTimeout)
         configuration.maximumReaderCount = options.maximumReaderCount

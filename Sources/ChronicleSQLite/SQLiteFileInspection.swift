@@ -19,7 +19,7 @@ enum SQLiteFileInspection {
         case chronicle(schemaVersion: Int32)
     }
 
-    static func inspect(path: String) throws -> State {
+    static func inspect(path: String, integrityCheckLimit: Int) throws -> State {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         guard fileManager.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -48,7 +48,7 @@ enum SQLiteFileInspection {
         }
         if fileSize == 0 { return .new }
         try checkHeader(header, fileSize: fileSize, path: path)
-        return try inspectSchema(path: path)
+        return try inspectSchema(path: path, verifyIntegrity: fileSize <= integrityCheckLimit)
     }
 
     /// Checks the 100-byte SQLite header: the magic string, and that the file is
@@ -78,7 +78,7 @@ enum SQLiteFileInspection {
         }
     }
 
-    private static func inspectSchema(path: String) throws -> State {
+    private static func inspectSchema(path: String, verifyIntegrity: Bool) throws -> State {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(30)
@@ -96,6 +96,14 @@ enum SQLiteFileInspection {
                             code: .schemaTooNew,
                             message: "store '\(path)' has schema version \(userVersion), newer than the "
                                 + "\(SQLiteSchema.currentVersion) this Chronicle understands; upgrade Chronicle")
+                    }
+                    if verifyIntegrity {
+                        let problems = try String.fetchAll(db, sql: "PRAGMA quick_check(3)")
+                        if problems != ["ok"] {
+                            throw EventStoreError(
+                                code: .corruptStore,
+                                message: "store '\(path)' is damaged: \(problems.joined(separator: "; "))")
+                        }
                     }
                     return .chronicle(schemaVersion: userVersion)
                 }

@@ -105,20 +105,20 @@ struct SQLiteStoreFileTests {
         let start = pageSize * (bytes.count / pageSize / 2)
         bytes.replaceSubrange(start..<start + 8 * pageSize, with: Data(repeating: 0xA5, count: 8 * pageSize))
         try bytes.write(to: URL(fileURLWithPath: path))
+        let error = try await #require(throws: EventStoreError.self) { try await SQLiteEventStore(path: path) }
+        #expect(error.code == .corruptStore, "got \(error)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == bytes)
+
+        // Past the integrity-check limit the store opens, and the damage surfaces
+        // as a typed error on the read that meets it.
         do {
-            let store = try await SQLiteEventStore(path: path)
+            let store = try await SQLiteEventStore(path: path, options: .init(integrityCheckLimit: 0))
             var count = 0
             for try await _ in store.events() { count += 1 }
             Issue.record("reading a damaged store succeeded with \(count) events")
         } catch let error as EventStoreError {
             #expect(error.code == .corruptStore || error.code == .corruptRecord, "got \(error)")
         }
-        let after = try Data(contentsOf: URL(fileURLWithPath: path))
-        if after != bytes {
-            let diffs = zip(after, bytes).enumerated().filter { $0.element.0 != $0.element.1 }.map(\.offset)
-            print("DEBUG sizes", after.count, bytes.count, "first diffs", diffs.prefix(20), "count", diffs.count)
-        }
-        #expect(after == bytes)
     }
 
     @Test func aNewerSchemaIsRefusedUnchanged() async throws {
