@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs Chronicle's sample on an embedded SQLite file in the current directory.
+#
+#   Scripts/demo.sh [--store PATH] [--orders N]
+#
+# Installs what the build needs when it is missing, then runs the sample.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+(cd "$here" && source Scripts/install-deps.sh)
+command -v swift >/dev/null || export PATH="/opt/swift/usr/bin:$PATH"
+exec swift run --package-path "$here" chronicle-quickstart "$@"
