@@ -26,6 +26,9 @@ public final class SQLiteEventStore: EventStore {
     /// The settings the store was opened with.
     public let options: Options
     let pool: DatabasePool
+    /// Fired after every append this instance commits; other processes' appends
+    /// are noticed by polling the head (see ``waitForAppends(after:)``).
+    let appendSignal = AppendSignal()
 
     /// Opens (creating or migrating when needed) the store at `path`.
     ///

@@ -17,6 +17,6 @@ public enum EventStoreConformance {
     /// Every check, grouped by topic.
     public static var checks: [ConformanceCheck] {
         appendChecks + expectedVersionChecks + idempotencyChecks + readChecks + validationChecks
-            + concurrencyChecks
+            + concurrencyChecks + subscriptionChecks
     }
 }

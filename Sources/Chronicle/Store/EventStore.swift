@@ -107,6 +107,50 @@ public protocol EventStore: Sendable {
     /// - Returns: The head position.
     /// - Throws: ``EventStoreError`` on a storage failure.
     func headPosition() async throws -> GlobalPosition
+
+    /// Returns once the log may hold an event after `position`: at once when it
+    /// already does, else after an append. Subscriptions wait here when caught up.
+    ///
+    /// It may return early (the caller re-reads the head). The default polls
+    /// ``headPosition()`` with a back-off from 1 to 20 ms; stores override it to
+    /// wake waiters as soon as an in-process append commits.
+    ///
+    /// ```swift
+    /// try await store.waitForAppends(after: lastSeen)
+    /// let fresh = try await store.readAll(from: lastSeen.next, limit: 100)
+    /// ```
+    ///
+    /// - Parameter position: The last position the caller has seen.
+    /// - Throws: `CancellationError` when the task is cancelled, or a store error.
+    func waitForAppends(after position: GlobalPosition) async throws
+}
+
+extension EventStore {
+    public func waitForAppends(after position: GlobalPosition) async throws {
+        try await pollForAppends(after: position, signal: nil)
+    }
+
+    /// Waits for the head to pass `position`, checking it with a back-off from 1 ms
+    /// to 20 ms and waking at once when `signal` fires.
+    ///
+    /// - Parameters:
+    ///   - position: The last position the caller has seen.
+    ///   - signal: The store's in-process append signal, if it has one.
+    /// - Throws: `CancellationError` when the task is cancelled, or a store error.
+    public func pollForAppends(after position: GlobalPosition, signal: AppendSignal?) async throws {
+        var delay = Duration.milliseconds(1)
+        while true {
+            try Task.checkCancellation()
+            let generation = signal?.generation ?? 0
+            if try await headPosition() > position { return }
+            if let signal {
+                try await signal.wait(after: generation, timeout: delay)
+            } else {
+                try await Task.sleep(for: delay)
+            }
+            delay = min(delay * 2, .milliseconds(20))
+        }
+    }
 }
 
 extension EventStore {

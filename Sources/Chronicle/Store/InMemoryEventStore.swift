@@ -17,6 +17,7 @@ public actor InMemoryEventStore: EventStore {
     private var idIndex: [UUID: Int] = [:]
     private let maximumEventSize: Int
     private let clock: @Sendable () -> Date
+    private nonisolated let appendSignal = AppendSignal()
 
     /// Creates an empty store.
     ///
@@ -82,6 +83,7 @@ public actor InMemoryEventStore: EventStore {
             streamIndexes[record.stream, default: []].append(index)
             idIndex[record.id] = index
         }
+        if !staged.isEmpty { appendSignal.signal() }
         return results
     }
 
@@ -120,5 +122,9 @@ public actor InMemoryEventStore: EventStore {
 
     public func headPosition() async throws -> GlobalPosition {
         GlobalPosition(Int64(log.count))
+    }
+
+    public nonisolated func waitForAppends(after position: GlobalPosition) async throws {
+        try await pollForAppends(after: position, signal: appendSignal)
     }
 }
