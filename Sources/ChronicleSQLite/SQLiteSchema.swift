@@ -9,7 +9,9 @@ enum SQLiteSchema {
     /// 'CHRN' in ASCII.
     static let applicationID: Int32 = 0x4348_524E
     /// The schema version this build writes and understands.
-    static let currentVersion: Int32 = 1
+    ///
+    /// 1: events and streams. 2: aggregate snapshots (`chronicle_snapshots`).
+    static let currentVersion: Int32 = 2
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -39,6 +41,21 @@ enum SQLiteSchema {
                     ) WITHOUT ROWID;
                     PRAGMA application_id = \(applicationID);
                     PRAGMA user_version = 1;
+                    """)
+        }
+        // The newest snapshot of each aggregate stream (SQLiteSnapshotStore). A
+        // rowid table: snapshots can be large, which WITHOUT ROWID tables handle badly.
+        migrator.registerMigration("chronicle-snapshots-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE chronicle_snapshots (
+                        stream TEXT PRIMARY KEY NOT NULL,
+                        version INTEGER NOT NULL,
+                        schema_version INTEGER NOT NULL,
+                        data BLOB NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    PRAGMA user_version = 2;
                     """)
         }
         return migrator

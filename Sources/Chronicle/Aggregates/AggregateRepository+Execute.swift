@@ -1,0 +1,128 @@
+internal import Metrics
+
+extension AggregateRepository {
+    /// Runs a command against an existing aggregate and appends the events it returns.
+    ///
+    /// Loads the aggregate, calls `command` with its state, and appends the
+    /// returned events expecting the loaded version. When another writer appended
+    /// in between (a version conflict), the command runs again on the fresh
+    /// state, up to `maximumRetries` more times: a command must therefore be a
+    /// function of the state, without side effects of its own. A command that
+    /// returns no event appends nothing.
+    ///
+    /// ```swift
+    /// let result = try await orders.execute("42", context: CommandContext(correlationId: requestId)) { order in
+    ///     try order.addItem(sku: "A-1", quantity: 2)
+    /// }
+    /// print(result.version, result.state.items.count)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - id: The aggregate's identifier.
+    ///   - context: The ids and headers the events' metadata gets.
+    ///   - maximumRetries: Retries after a conflict; ``Options/maximumRetries`` when `nil`.
+    ///   - command: Looks at the state and returns new events, or throws a domain error.
+    /// - Returns: The new state and version, the events, and how many attempts it took.
+    /// - Throws: The command's own errors, unchanged; ``AggregateError/notFound``
+    ///   when the aggregate has no events; ``AggregateError/concurrencyConflict``
+    ///   when every attempt conflicted (its `cause` is the store's error);
+    ///   ``AggregateError/unknownEventType`` or ``EventCodingError`` when an event
+    ///   has no handler or is not registered (nothing is appended then);
+    ///   ``EventStoreError`` from the store; `CancellationError`.
+    @discardableResult
+    public func execute(
+        _ id: A.ID, context: CommandContext = CommandContext(), maximumRetries: Int? = nil,
+        _ command: (A) async throws -> [any DomainEvent]
+    ) async throws -> CommandResult<A> {
+        let stream = try A.streamName(for: id)
+        let retries = max(0, maximumRetries ?? options.maximumRetries)
+        var attempts = 0
+        while true {
+            attempts += 1
+            let loaded = try await rebuild(id, stream: stream)
+            guard loaded.version > 0 else { throw Self.notFound(stream) }
+            do {
+                return try await run(
+                    command, on: loaded, id: id, stream: stream, expecting: .exactly(loaded.version),
+                    context: context, attempts: attempts)
+            } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+                cache?.evict(id)
+                metrics.conflicts.increment()
+                guard attempts <= retries else {
+                    throw AggregateError(
+                        code: .concurrencyConflict,
+                        message: "\(A.self) '\(stream)' changed during each of \(attempts) attempt(s) "
+                            + "(last expected version \(loaded.version), found \(error.actualVersion ?? -1))",
+                        stream: stream, streamVersion: error.actualVersion, attempts: attempts, cause: error)
+                }
+                try Task.checkCancellation()
+            }
+        }
+    }
+
+    /// Creates an aggregate: runs a command on its initial state and appends the
+    /// events to an empty stream.
+    ///
+    /// ```swift
+    /// try await orders.create("42") { order in
+    ///     try order.place(customer: "ada", lines: lines)
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - id: The new aggregate's identifier.
+    ///   - context: The ids and headers the events' metadata gets.
+    ///   - command: Looks at the initial state and returns the first events.
+    /// - Returns: The new state and version, the events, and `attempts` 1.
+    /// - Throws: The command's own errors, unchanged; ``AggregateError/alreadyExists``
+    ///   when the stream already has events; ``AggregateError/unknownEventType`` or
+    ///   ``EventCodingError`` as for ``execute(_:context:maximumRetries:_:)``;
+    ///   ``EventStoreError`` from the store.
+    @discardableResult
+    public func create(
+        _ id: A.ID, context: CommandContext = CommandContext(),
+        _ command: (A) async throws -> [any DomainEvent]
+    ) async throws -> CommandResult<A> {
+        let stream = try A.streamName(for: id)
+        let initial = AggregateCache<A>.Entry(state: A(id: id), version: 0, snapshotVersion: 0)
+        do {
+            return try await run(
+                command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1)
+        } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
+            cache?.evict(id)
+            throw AggregateError(
+                code: .alreadyExists,
+                message: "\(A.self) '\(stream)' already exists at version \(error.actualVersion ?? -1)",
+                stream: stream, streamVersion: error.actualVersion, cause: error)
+        }
+    }
+
+    /// One attempt: run the command, check its events apply, append, then cache
+    /// and snapshot the new state.
+    private func run(
+        _ command: (A) async throws -> [any DomainEvent], on loaded: AggregateCache<A>.Entry, id: A.ID,
+        stream: StreamName, expecting expected: ExpectedVersion, context: CommandContext, attempts: Int
+    ) async throws -> CommandResult<A> {
+        let events = try await command(loaded.state)
+        guard !events.isEmpty else {
+            return CommandResult(
+                state: loaded.state, version: loaded.version, events: [], appended: [], appendResult: nil,
+                attempts: attempts)
+        }
+        let metadata = context.eventMetadata
+        var entry = loaded
+        var appended: [NewEvent] = []
+        appended.reserveCapacity(events.count)
+        for event in events {
+            appended.append(try registry.encode(event, metadata: metadata))
+            try handlers.apply(event, to: &entry.state)
+        }
+        let result = try await store.append(appended, to: stream, expecting: expected)
+        entry.version = result.version
+        await snapshotIfDue(&entry, stream: stream, newEvents: events)
+        cache?.store(entry, for: id)
+        return CommandResult(
+            state: entry.state, version: entry.version, events: events, appended: appended, appendResult: result,
+            attempts: attempts)
+    }
+}

@@ -1,0 +1,74 @@
+extension EventHandlers {
+    /// Applies stored events to a state, in order, decoding them through a registry.
+    ///
+    /// This is what ``AggregateRepository`` does on load; call it to fold a
+    /// stream yourself (in a tool, a test, a read model).
+    ///
+    /// ```swift
+    /// var order = Order(id: "42")
+    /// let records = try await store.readStream(stream, from: 1, direction: .forward, limit: 1_000)
+    /// try Order.handlers.replay(records, onto: &order, registry: registry)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - records: Stored events, in stream order.
+    ///   - state: The state to evolve.
+    ///   - registry: Decodes payloads (and upcasts old schema versions).
+    /// - Throws: ``AggregateError/unknownEventType`` for an event without a handler
+    ///   (unless unknown events are ignored); ``EventCodingError`` when a payload
+    ///   cannot be decoded. The state is then partly evolved: discard it.
+    public func replay(
+        _ records: some Sequence<EventRecord>, onto state: inout State, registry: EventTypeRegistry
+    ) throws {
+        for record in records {
+            try apply(record, to: &state, registry: registry)
+        }
+    }
+
+    /// Applies one stored event to a state.
+    ///
+    /// - Parameters:
+    ///   - record: A stored event.
+    ///   - state: The state to evolve.
+    ///   - registry: Decodes the payload.
+    /// - Throws: As ``replay(_:onto:registry:)``.
+    func apply(_ record: EventRecord, to state: inout State, registry: EventTypeRegistry) throws {
+        guard let handler = handlers[record.type] else {
+            if unknownEvents == .ignore { return }
+            throw AggregateError(
+                code: .unknownEventType,
+                message: "event '\(record.stream)'@\(record.version) has type '\(record.type)', which no handler "
+                    + "of \(State.self) handles; register one, or create the handlers with unknownEvents: .ignore",
+                stream: record.stream, streamVersion: record.version, typeName: record.type)
+        }
+        let event = try registry.decode(record)
+        guard handler.apply(&state, event) else {
+            throw AggregateError(
+                code: .unknownEventType,
+                message: "event '\(record.stream)'@\(record.version) of type '\(record.type)' decodes as "
+                    + "\(type(of: event)) but the handler of \(State.self) expects \(handler.type)",
+                stream: record.stream, streamVersion: record.version, typeName: record.type)
+        }
+    }
+
+    /// Applies a typed event (one a command just returned) to a state.
+    ///
+    /// ```swift
+    /// var order = Order(id: "42")
+    /// try Order.handlers.apply(OrderPlaced(customer: "ada"), to: &order)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - event: The event.
+    ///   - state: The state to evolve.
+    /// - Throws: ``AggregateError/unknownEventType`` when no handler takes the
+    ///   event's type (and unknown events are not ignored).
+    public func apply(_ event: any DomainEvent, to state: inout State) throws {
+        let name = event.eventType
+        if let handler = handlers[name], handler.apply(&state, event) { return }
+        if handlers[name] == nil, unknownEvents == .ignore { return }
+        throw AggregateError(
+            code: .unknownEventType,
+            message: "\(type(of: event)) ('\(name)') has no handler in \(State.self)", typeName: name)
+    }
+}

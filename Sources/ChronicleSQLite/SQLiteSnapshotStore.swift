@@ -1,0 +1,88 @@
+public import Chronicle
+internal import Foundation
+internal import GRDB
+
+/// Aggregate snapshots in a SQLite event store's file, in their own table.
+///
+/// It shares the event store's connections: snapshot reads run on the reader
+/// pool, writes on the one writer, each in its own short transaction, never in
+/// an append's. Each stream keeps its newest snapshot only.
+///
+/// ```swift
+/// let store = try await SQLiteEventStore(path: "app.sqlite")
+/// let orders = try AggregateRepository<Order>(
+///     store: store, snapshots: SQLiteSnapshotStore(store), policy: .every(100))
+/// ```
+public final class SQLiteSnapshotStore: SnapshotStore {
+    /// The event store whose file holds the snapshots.
+    public let eventStore: SQLiteEventStore
+
+    /// Creates a snapshot store in the file of an event store.
+    ///
+    /// ```swift
+    /// let snapshots = SQLiteSnapshotStore(store)
+    /// ```
+    ///
+    /// - Parameter store: An open SQLite event store (the table is created by its migrations).
+    public init(_ store: SQLiteEventStore) {
+        self.eventStore = store
+    }
+
+    public func saveSnapshot(_ snapshot: Snapshot) async throws {
+        let arguments: StatementArguments = [
+            snapshot.stream.description, snapshot.version, snapshot.schemaVersion, snapshot.data,
+            Int64((snapshot.createdAt.timeIntervalSince1970 * 1_000_000).rounded()),
+        ]
+        try await eventStore.withMappedErrors {
+            try await eventStore.pool.write { db in
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO chronicle_snapshots (stream, version, schema_version, data, created_at)
+                        VALUES (?, ?, ?, ?, ?)
+                        ON CONFLICT (stream) DO UPDATE SET
+                            version = excluded.version, schema_version = excluded.schema_version,
+                            data = excluded.data, created_at = excluded.created_at
+                        WHERE excluded.version >= chronicle_snapshots.version
+                        """
+                ).execute(arguments: arguments)
+            }
+        }
+    }
+
+    public func latestSnapshot(for stream: StreamName) async throws -> Snapshot? {
+        let name = stream.description
+        return try await eventStore.withMappedErrors {
+            try await eventStore.pool.read { db in
+                guard
+                    let row = try Row.fetchOne(
+                        db.cachedStatement(
+                            sql: "SELECT version, schema_version, data, created_at FROM chronicle_snapshots "
+                                + "WHERE stream = ?"),
+                        arguments: [name])
+                else { return nil }
+                // Row subscripts trap on a value of the wrong type: decode with errors instead.
+                do {
+                    return Snapshot(
+                        stream: stream, version: try row.decode(Int64.self, atIndex: 0),
+                        schemaVersion: try row.decode(Int.self, atIndex: 1),
+                        data: try row.decode(Data.self, atIndex: 2),
+                        createdAt: Date(
+                            timeIntervalSince1970: Double(try row.decode(Int64.self, atIndex: 3)) / 1_000_000))
+                } catch {
+                    throw EventStoreError(
+                        code: .corruptRecord, message: "the snapshot of '\(name)' has a malformed column",
+                        stream: stream, cause: error)
+                }
+            }
+        }
+    }
+
+    public func deleteSnapshots(for stream: StreamName) async throws {
+        let name = stream.description
+        try await eventStore.withMappedErrors {
+            try await eventStore.pool.write { db in
+                try db.execute(sql: "DELETE FROM chronicle_snapshots WHERE stream = ?", arguments: [name])
+            }
+        }
+    }
+}
