@@ -36,7 +36,7 @@ enum SQLiteRowDecoding {
         let position: Int64 = row[0]
         guard let streamText = row[1] as String?,
             let version = row[2] as Int64?,
-            let idBytes = row[3] as Data?, idBytes.count == 16,
+            let idBytes = row[3] as Data?,
             let type = row[4] as String?,
             let schemaVersion = row[5] as Int?,
             let data = row[6] as Data?,
@@ -53,13 +53,18 @@ enum SQLiteRowDecoding {
                 code: .corruptRecord, message: "stored event at position \(position) has unreadable metadata",
                 cause: error)
         }
-        let id = idBytes.withUnsafeBytes { raw in
-            UUID(uuid: raw.loadUnaligned(as: uuid_t.self))
-        }
+        let id = try uuid(idBytes, position: position)
         return EventRecord(
             position: GlobalPosition(position), stream: try cache.name(for: streamText), version: version, id: id,
             type: type, schemaVersion: schemaVersion, data: data, metadata: metadata,
             recordedAt: Date(timeIntervalSince1970: Double(recordedAt) / 1_000_000))
+    }
+
+    static func uuid(_ bytes: Data?, position: Int64) throws -> UUID {
+        guard let bytes, bytes.count == 16 else {
+            throw EventStoreError(code: .corruptRecord, message: "stored event id at position \(position) is not 16 bytes")
+        }
+        return bytes.withUnsafeBytes { raw in UUID(uuid: raw.loadUnaligned(as: uuid_t.self)) }
     }
 
     static func records(_ statement: Statement, arguments: StatementArguments) throws -> [EventRecord] {

@@ -11,7 +11,8 @@ enum SQLiteSchema {
     /// The schema version this build writes and understands.
     ///
     /// 1: events and streams. 2: aggregate snapshots (`chronicle_snapshots`).
-    static let currentVersion: Int32 = 2
+    /// 3: checkpoints and dead letters (`chronicle_checkpoints`, `chronicle_dead_letters`).
+    static let currentVersion: Int32 = 3
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -56,6 +57,30 @@ enum SQLiteSchema {
                         created_at INTEGER NOT NULL
                     );
                     PRAGMA user_version = 2;
+                    """)
+        }
+        // Subscriber checkpoints and the events they parked after their last retry.
+        migrator.registerMigration("chronicle-projections-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE chronicle_checkpoints (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        position INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE TABLE chronicle_dead_letters (
+                        id INTEGER PRIMARY KEY,
+                        subscriber TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        event_id BLOB NOT NULL,
+                        stream TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        error TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        failed_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX chronicle_dead_letters_subscriber ON chronicle_dead_letters(subscriber, position);
+                    PRAGMA user_version = 3;
                     """)
         }
         return migrator

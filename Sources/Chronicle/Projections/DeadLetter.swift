@@ -1,0 +1,57 @@
+public import Foundation
+
+/// An event a subscriber gave up on after its last retry, kept for people to
+/// look at, retry or purge.
+///
+/// ```swift
+/// for letter in try await deadLetters.deadLetters(subscriber: "order-summary", limit: 50) {
+///     print(letter.position, letter.type, letter.error, letter.attempts)
+/// }
+/// ```
+public struct DeadLetter: Hashable, Sendable {
+    /// The entry's id in its store (assigned when parked).
+    public let id: Int64
+    /// The projection or consumer that failed.
+    public let subscriber: String
+    /// The event's global position.
+    public let position: GlobalPosition
+    /// The event's id.
+    public let eventId: UUID
+    /// The event's stream.
+    public let stream: StreamName
+    /// The event's type name.
+    public let type: String
+    /// The last error, as text.
+    public let error: String
+    /// How many times the handler ran.
+    public let attempts: Int
+    /// When it was parked.
+    public let failedAt: Date
+
+    /// Creates a dead letter value; stores build these.
+    ///
+    /// - Parameters:
+    ///   - id: The entry's id.
+    ///   - subscriber: The subscriber's name.
+    ///   - position: The event's position.
+    ///   - eventId: The event's id.
+    ///   - stream: The event's stream.
+    ///   - type: The event's type.
+    ///   - error: The last error.
+    ///   - attempts: How many times the handler ran.
+    ///   - failedAt: When it was parked.
+    public init(
+        id: Int64, subscriber: String, position: GlobalPosition, eventId: UUID, stream: StreamName, type: String,
+        error: String, attempts: Int, failedAt: Date
+    ) {
+        self.id = id
+        self.subscriber = subscriber
+        self.position = position
+        self.eventId = eventId
+        self.stream = stream
+        self.type = type
+        self.error = error
+        self.attempts = attempts
+        self.failedAt = failedAt
+    }
+}

@@ -1,0 +1,45 @@
+internal import Foundation
+
+/// Dead letters kept in memory: for tests and in-memory event stores.
+///
+/// ```swift
+/// let deadLetters = InMemoryDeadLetterStore()
+/// let parked = try await deadLetters.count(subscriber: "order-summary")
+/// ```
+public actor InMemoryDeadLetterStore: DeadLetterStore {
+    private var entries: [DeadLetter] = []
+    private var nextId: Int64 = 1
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
+        let letter = DeadLetter(
+            id: nextId, subscriber: subscriber, position: event.position, eventId: event.id, stream: event.stream,
+            type: event.type, error: error, attempts: attempts, failedAt: Date())
+        nextId += 1
+        entries.append(letter)
+        return letter
+    }
+
+    public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
+        try AppendValidation.checkLimit(limit)
+        return Array(entries.filter { subscriber == nil || $0.subscriber == subscriber }.prefix(limit))
+    }
+
+    public func count(subscriber: String?) async throws -> Int {
+        entries.filter { subscriber == nil || $0.subscriber == subscriber }.count
+    }
+
+    public func remove(id: Int64) async throws -> Bool {
+        let before = entries.count
+        entries.removeAll { $0.id == id }
+        return entries.count < before
+    }
+
+    public func purge(subscriber: String?) async throws -> Int {
+        let before = entries.count
+        entries.removeAll { subscriber == nil || $0.subscriber == subscriber }
+        return before - entries.count
+    }
+}

@@ -1,0 +1,280 @@
+public import Logging
+public import ServiceLifecycle
+internal import Foundation
+internal import CoreMetrics
+
+/// Runs projections: each follows the global log from its own checkpoint, in
+/// batches, concurrently with the others.
+///
+/// As a swift-service-lifecycle `Service`, it runs in the app's `ServiceGroup`;
+/// on graceful shutdown (SIGTERM) each projection finishes the batch in flight,
+/// commits it, and stops. A projection that stops after a failed event (its
+/// policy says `.stop`) does not stop the others; ``status()`` reports it.
+///
+/// ```swift
+/// let runner = try ProjectionRunner(store: store, projections: [
+///     store.exactlyOnce(OrderSummaryProjection(registry: registry)),
+///     CheckpointedProjection(Mailer(), checkpoints: store.checkpoints, deadLetters: store.deadLetters),
+/// ])
+/// let group = ServiceGroup(services: [runner, httpServer], gracefulShutdownSignals: [.sigterm], logger: logger)
+/// try await group.run()
+/// ```
+public actor ProjectionRunner: Service {
+    struct Entry: Sendable {
+        let runnable: any RunnableProjection
+        let metrics: ProjectionMetrics
+    }
+
+    /// The log the projections follow.
+    public nonisolated let store: any EventStore
+    /// The most events per batch.
+    public nonisolated let batchSize: Int
+    /// The projections' names, in the order given.
+    public nonisolated let names: [String]
+    nonisolated let entries: [String: Entry]
+    nonisolated let logger: Logger
+    var states: [String: ProjectionStatus.State] = [:]
+    var followers: [String: Task<Void, Never>] = [:]
+    var busy: Set<String> = []
+    var isRunning = false
+
+    /// Creates a runner.
+    ///
+    /// - Parameters:
+    ///   - store: The log to follow.
+    ///   - projections: The projections, each with a unique name.
+    ///   - batchSize: The most events per batch (and per transaction for exactly-once projections).
+    ///   - logger: Where the runner logs failures and state changes.
+    /// - Throws: ``ProjectionError/duplicateName`` when two projections share a name.
+    public init(
+        store: some EventStore, projections: [any RunnableProjection], batchSize: Int = 500,
+        logger: Logger = Logger(label: "chronicle.projections")
+    ) throws {
+        var entries: [String: Entry] = [:]
+        for projection in projections {
+            if entries[projection.name] != nil {
+                throw ProjectionError(
+                    code: .duplicateName, message: "two projections are named '\(projection.name)'",
+                    projection: projection.name)
+            }
+            entries[projection.name] = Entry(runnable: projection, metrics: ProjectionMetrics(projection: projection.name))
+        }
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        self.names = projections.map(\.name)
+        self.entries = entries
+        self.logger = logger
+    }
+
+    /// Runs every projection until the task is cancelled or a graceful shutdown
+    /// is requested; then each finishes its batch in flight and stops.
+    ///
+    /// - Throws: Nothing of the projections' own failures (see ``status()``);
+    ///   only `CancellationError`-free exits happen.
+    public func run() async throws {
+        isRunning = true
+        for name in names { startFollower(name) }
+        let (stopped, continuation) = AsyncStream<Void>.makeStream()
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                for await _ in stopped { break }
+            } onGracefulShutdown: {
+                continuation.finish()
+            }
+        } onCancel: {
+            continuation.finish()
+        }
+        isRunning = false
+        let running = followers
+        followers = [:]
+        for (_, follower) in running { follower.cancel() }
+        for (_, follower) in running { await follower.value }
+        logger.info("projection runner stopped")
+    }
+
+    /// Processes every projection (or the named ones) up to the head of the log as
+    /// it is now, then returns. Projections that a running ``run()`` follows are
+    /// skipped: they are kept up to date already.
+    ///
+    /// ```swift
+    /// try await runner.catchUp()
+    /// let rows = try await readModel.fetchAll()
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - names: The projections to catch up; all when `nil`.
+    ///   - progress: Called after every batch.
+    /// - Throws: ``ProjectionError`` (`unknownProjection`, `stopped` with the
+    ///   handler's error, `busy`), `CancellationError` when interrupted, or a store error.
+    public func catchUp(
+        _ names: [String]? = nil, progress: @escaping @Sendable (RebuildProgress) -> Void = { _ in }
+    ) async throws {
+        for name in try resolve(names) where followers[name] == nil {
+            try claim(name)
+            defer { release(name) }
+            let entry = entries[name]!
+            let target = try await store.headPosition()
+            states[name] = .running
+            let started = ContinuousClock.now
+            do {
+                try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) { position in
+                    progress(Self.progress(name, position, target, since: started))
+                }
+                states[name] = .caughtUp
+            } catch {
+                states[name] = .stopped(error: "\(error)")
+                throw error
+            }
+        }
+    }
+
+    /// Resets a projection and replays the log into it from the start up to the
+    /// head, reporting progress after every batch; a running projection is
+    /// paused for the rebuild and follows the log again afterwards.
+    ///
+    /// Each batch commits with its checkpoint, so an interrupted rebuild (the task
+    /// cancelled, the process killed) leaves the projection consistent: the next
+    /// ``catchUp(_:)``, ``run()`` or rebuild goes on from its checkpoint.
+    ///
+    /// ```swift
+    /// try await runner.rebuild("order-summary") { progress in
+    ///     print("\(progress.done)/\(progress.total)")
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - name: The projection.
+    ///   - progress: Called after every batch.
+    /// - Throws: ``ProjectionError`` (`unknownProjection`, `stopped`, `busy`),
+    ///   `CancellationError` when interrupted, or a store error.
+    public func rebuild(_ name: String, progress: @escaping @Sendable (RebuildProgress) -> Void = { _ in }) async throws {
+        let entry = try entry(named: name)
+        try claim(name)
+        defer { release(name) }
+        if let follower = followers.removeValue(forKey: name) {
+            follower.cancel()
+            await follower.value
+        }
+        states[name] = .rebuilding
+        let started = ContinuousClock.now
+        do {
+            try await entry.runnable.reset()
+            let target = try await store.headPosition()
+            logger.info("rebuilding projection", metadata: ["projection": "\(name)", "head": "\(target)"])
+            try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) { position in
+                progress(Self.progress(name, position, target, since: started))
+            }
+            states[name] = .caughtUp
+        } catch {
+            states[name] = .stopped(error: "\(error)")
+            if isRunning { startFollower(name) }
+            throw error
+        }
+        if isRunning { startFollower(name) }
+    }
+
+    /// Clears a projection's read model, checkpoint and dead letters; it starts
+    /// from the beginning the next time it runs.
+    ///
+    /// - Parameter name: The projection.
+    /// - Throws: ``ProjectionError`` (`unknownProjection`, `busy`) or the reset's error.
+    public func reset(_ name: String) async throws {
+        let entry = try entry(named: name)
+        try claim(name)
+        defer { release(name) }
+        if let follower = followers.removeValue(forKey: name) {
+            follower.cancel()
+            await follower.value
+        }
+        try await entry.runnable.reset()
+        states[name] = .idle
+        if isRunning { startFollower(name) }
+    }
+
+    /// The state, checkpoint, lag and dead letters of every projection.
+    ///
+    /// - Returns: One status per projection, in the order given.
+    /// - Throws: A store error.
+    public func status() async throws -> [ProjectionStatus] {
+        let head = try await store.headPosition()
+        var result: [ProjectionStatus] = []
+        for name in names {
+            let runnable = entries[name]!.runnable
+            let checkpoint = try await runnable.checkpoint()
+            var lagSeconds: Double?
+            if checkpoint < head,
+                let oldest = try await store.readAll(from: checkpoint.next, limit: 1, filter: runnable.filter).first
+            {
+                lagSeconds = max(0, Date().timeIntervalSince(oldest.recordedAt))
+            }
+            entries[name]!.metrics.lag.record(max(0, head.rawValue - checkpoint.rawValue))
+            result.append(
+                ProjectionStatus(
+                    name: name, state: states[name] ?? .idle, guarantee: runnable.guarantee, checkpoint: checkpoint,
+                    head: head, lagSeconds: lagSeconds, deadLetters: try await runnable.deadLetterCount()))
+        }
+        return result
+    }
+
+    // MARK: - Followers
+
+    private func startFollower(_ name: String) {
+        guard let entry = entries[name], followers[name] == nil else { return }
+        states[name] = .running
+        let store = store
+        let batchSize = batchSize
+        let logger = logger
+        followers[name] = Task {
+            do {
+                try await Self.drive(entry, store: store, batchSize: batchSize, until: nil, logger: logger) { _ in } onState: {
+                    caughtUp in await self.setState(name, caughtUp ? .caughtUp : .running)
+                }
+            } catch is CancellationError {
+            } catch {
+                logger.error("projection stopped", metadata: ["projection": "\(name)", "error": "\(error)"])
+                self.setState(name, .stopped(error: "\(error)"))
+            }
+        }
+    }
+
+    private func setState(_ name: String, _ state: ProjectionStatus.State) {
+        if case .stopped = states[name], state != .idle { return }
+        states[name] = state
+    }
+
+    // MARK: - Bookkeeping
+
+    nonisolated static func progress(
+        _ name: String, _ position: GlobalPosition, _ target: GlobalPosition, since started: ContinuousClock.Instant
+    ) -> RebuildProgress {
+        let elapsed = started.duration(to: .now)
+        return RebuildProgress(
+            projection: name, done: min(position.rawValue, target.rawValue), total: target.rawValue,
+            elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    private func resolve(_ names: [String]?) throws -> [String] {
+        guard let names else { return self.names }
+        for name in names { _ = try entry(named: name) }
+        return names
+    }
+
+    private func entry(named name: String) throws -> Entry {
+        guard let entry = entries[name] else {
+            throw ProjectionError(
+                code: .unknownProjection,
+                message: "no projection named '\(name)' (known: \(names.joined(separator: ", ")))", projection: name)
+        }
+        return entry
+    }
+
+    private func claim(_ name: String) throws {
+        if !busy.insert(name).inserted {
+            throw ProjectionError(
+                code: .busy, message: "projection '\(name)' is already being rebuilt, reset or caught up",
+                projection: name)
+        }
+    }
+
+    private func release(_ name: String) { busy.remove(name) }
+}

@@ -1,0 +1,91 @@
+/// A projection together with where its checkpoint and dead letters live: what
+/// a ``ProjectionRunner`` drives.
+///
+/// Chronicle provides two: ``CheckpointedProjection`` (any ``Projection``,
+/// at-least-once) and, in `ChronicleSQLite`, the exactly-once runner of a
+/// `SQLiteProjection` whose read model shares the store's database.
+///
+/// ```swift
+/// let runner = ProjectionRunner(store: store, projections: [
+///     CheckpointedProjection(Mailer(), checkpoints: checkpoints, deadLetters: deadLetters),
+/// ])
+/// ```
+///
+/// ## Implementation requirements
+/// - ``apply(_:through:)`` applies the events in order, then records `position`
+///   as the checkpoint. When the handler throws for the event at index `i`, the
+///   events before it stay applied with the checkpoint at event `i - 1` (or
+///   unchanged when `i` is 0), and it throws ``ProjectionApplyFailure`` with `i`.
+/// - ``park(_:error:attempts:skip:)`` records a dead letter and, when `skip` is
+///   true, moves the checkpoint to the event's position.
+/// - ``reset()`` clears the read model, the checkpoint and the projection's dead
+///   letters. Exactly-once implementations do each of these atomically.
+public protocol RunnableProjection: Sendable {
+    /// The projection's stable name.
+    var name: String { get }
+    /// Which events it wants.
+    var filter: EventFilter { get }
+    /// Its retry policy.
+    var failurePolicy: ProjectionFailurePolicy { get }
+    /// Whether its effects are exactly-once or at-least-once.
+    var guarantee: DeliveryGuarantee { get }
+
+    /// Gets the read model ready (create tables); called before the first batch.
+    ///
+    /// - Throws: A store error.
+    func prepare() async throws
+
+    /// The last position processed (``GlobalPosition/none`` when new).
+    ///
+    /// - Returns: The checkpoint.
+    /// - Throws: A store error.
+    func checkpoint() async throws -> GlobalPosition
+
+    /// Applies events in order and moves the checkpoint to `position`.
+    ///
+    /// - Parameters:
+    ///   - events: The events (possibly none, to move the checkpoint only).
+    ///   - position: The checkpoint after them.
+    /// - Throws: ``ProjectionApplyFailure`` when a handler throws; a store error otherwise.
+    func apply(_ events: [EventRecord], through position: GlobalPosition) async throws
+
+    /// Parks an event in the dead-letter store.
+    ///
+    /// - Parameters:
+    ///   - event: The event given up on.
+    ///   - error: The last error, as text.
+    ///   - attempts: How many times the handler ran.
+    ///   - skip: Whether to move the checkpoint past the event.
+    /// - Throws: A store error.
+    func park(_ event: EventRecord, error: String, attempts: Int, skip: Bool) async throws
+
+    /// Clears the read model, the checkpoint and the projection's dead letters.
+    ///
+    /// - Throws: A store error, or the projection's reset error.
+    func reset() async throws
+
+    /// How many of the projection's events are parked.
+    ///
+    /// - Returns: The count.
+    /// - Throws: A store error.
+    func deadLetterCount() async throws -> Int
+}
+
+/// A projection's handler threw for the event at ``index`` of a batch; the
+/// events before it were applied and checkpointed.
+public struct ProjectionApplyFailure: Error, Sendable {
+    /// The index of the failed event in the batch.
+    public let index: Int
+    /// What the handler threw.
+    public let cause: any Error
+
+    /// Creates a failure.
+    ///
+    /// - Parameters:
+    ///   - index: The failed event's index in the batch.
+    ///   - cause: The handler's error.
+    public init(index: Int, cause: any Error) {
+        self.index = index
+        self.cause = cause
+    }
+}

@@ -1,0 +1,43 @@
+/// Where subscribers keep their checkpoints, keyed by name.
+///
+/// ```swift
+/// let start = try await checkpoints.checkpoint(named: "mailer")?.position ?? .none
+/// for try await batch in store.subscribe(from: start.next) {
+///     try await send(batch.events)
+///     try await checkpoints.save(batch.position, named: "mailer")
+/// }
+/// ```
+///
+/// ## Implementation requirements
+/// - ``save(_:named:)`` replaces the position (it may move backwards: a reset
+///   or a manual rewind) and records the time.
+/// - ``reset(named:)`` removes the checkpoint; an unknown name is not an error.
+/// - ``checkpoints()`` lists every checkpoint, sorted by name.
+public protocol CheckpointStore: Sendable {
+    /// The checkpoint of a subscriber, or `nil` when it has none.
+    ///
+    /// - Parameter name: The subscriber's name.
+    /// - Returns: Its checkpoint.
+    /// - Throws: A store error.
+    func checkpoint(named name: String) async throws -> Checkpoint?
+
+    /// Saves a subscriber's position.
+    ///
+    /// - Parameters:
+    ///   - position: Every event up to here has been processed.
+    ///   - name: The subscriber's name.
+    /// - Throws: A store error.
+    func save(_ position: GlobalPosition, named name: String) async throws
+
+    /// Removes a subscriber's checkpoint, so it starts from the beginning.
+    ///
+    /// - Parameter name: The subscriber's name.
+    /// - Throws: A store error.
+    func reset(named name: String) async throws
+
+    /// Every checkpoint, sorted by name.
+    ///
+    /// - Returns: The checkpoints.
+    /// - Throws: A store error.
+    func checkpoints() async throws -> [Checkpoint]
+}

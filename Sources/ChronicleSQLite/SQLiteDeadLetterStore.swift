@@ -1,0 +1,101 @@
+public import Chronicle
+internal import Foundation
+internal import GRDB
+
+/// Dead letters in the store's own SQLite file (table `chronicle_dead_letters`).
+///
+/// ```swift
+/// for letter in try await store.deadLetters.deadLetters(subscriber: nil, limit: 20) {
+///     print(letter.subscriber, letter.position, letter.error)
+/// }
+/// ```
+public struct SQLiteDeadLetterStore: DeadLetterStore {
+    let store: SQLiteEventStore
+
+    public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
+        try await store.withMappedErrors {
+            try await store.pool.write { db in
+                try Self.park(event, subscriber: subscriber, error: error, attempts: attempts, in: db)
+            }
+        }
+    }
+
+    public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
+        try AppendValidation.checkLimit(limit)
+        return try await store.withMappedErrors {
+            try await store.pool.read { db in
+                var cache = SQLiteRowDecoding.StreamNameCache()
+                let sql = "SELECT id, subscriber, position, event_id, stream, type, error, attempts, failed_at "
+                    + "FROM chronicle_dead_letters WHERE (?1 IS NULL OR subscriber = ?1) ORDER BY id LIMIT ?2"
+                return try Row.fetchAll(db, sql: sql, arguments: [subscriber, limit]).map { row in
+                    DeadLetter(
+                        id: row[0], subscriber: row[1], position: GlobalPosition(row[2] as Int64),
+                        eventId: try SQLiteRowDecoding.uuid(row[3], position: row[2]),
+                        stream: try cache.name(for: row[4]), type: row[5], error: row[6], attempts: row[7],
+                        failedAt: SQLiteTime.date(row[8]))
+                }
+            }
+        }
+    }
+
+    public func count(subscriber: String?) async throws -> Int {
+        try await store.withMappedErrors {
+            try await store.pool.read { db in try Self.count(subscriber: subscriber, in: db) }
+        }
+    }
+
+    public func remove(id: Int64) async throws -> Bool {
+        try await store.withMappedErrors {
+            try await store.pool.write { db in
+                try db.execute(sql: "DELETE FROM chronicle_dead_letters WHERE id = ?", arguments: [id])
+                return db.changesCount > 0
+            }
+        }
+    }
+
+    public func purge(subscriber: String?) async throws -> Int {
+        try await store.withMappedErrors {
+            try await store.pool.write { db in try Self.purge(subscriber: subscriber, in: db) }
+        }
+    }
+
+    static func park(
+        _ event: EventRecord, subscriber: String, error: String, attempts: Int, in db: Database
+    ) throws -> DeadLetter {
+        let failedAt = SQLiteTime.now()
+        try db.execute(
+            sql: """
+                INSERT INTO chronicle_dead_letters
+                    (subscriber, position, event_id, stream, type, error, attempts, failed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                subscriber, event.position.rawValue, event.id, event.stream.description, event.type, error, attempts,
+                failedAt,
+            ])
+        return DeadLetter(
+            id: db.lastInsertedRowID, subscriber: subscriber, position: event.position, eventId: event.id,
+            stream: event.stream, type: event.type, error: error, attempts: attempts, failedAt: SQLiteTime.date(failedAt))
+    }
+
+    static func count(subscriber: String?, in db: Database) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM chronicle_dead_letters WHERE (?1 IS NULL OR subscriber = ?1)",
+            arguments: [subscriber]) ?? 0
+    }
+
+    static func purge(subscriber: String?, in db: Database) throws -> Int {
+        try db.execute(
+            sql: "DELETE FROM chronicle_dead_letters WHERE (?1 IS NULL OR subscriber = ?1)", arguments: [subscriber])
+        return db.changesCount
+    }
+}
+
+extension SQLiteEventStore {
+    /// Dead letters kept in this store's file.
+    ///
+    /// ```swift
+    /// let stuck = try await store.deadLetters.count(subscriber: nil)
+    /// ```
+    public var deadLetters: SQLiteDeadLetterStore { SQLiteDeadLetterStore(store: self) }
+}

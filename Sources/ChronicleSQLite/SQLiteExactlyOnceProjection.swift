@@ -1,0 +1,122 @@
+public import Chronicle
+internal import GRDB
+
+/// Runs a ``SQLiteProjection`` in its store's database: every batch's read-model
+/// writes and the checkpoint commit in one transaction, so each event takes
+/// effect exactly once, even when the process is killed mid-batch.
+///
+/// Make one with ``SQLiteEventStore/exactlyOnce(_:)``.
+///
+/// ```swift
+/// let runner = try ProjectionRunner(store: store, projections: [store.exactlyOnce(OrderSummaryProjection())])
+/// ```
+public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjection {
+    /// The projection.
+    public let projection: P
+    let store: SQLiteEventStore
+
+    public var name: String { projection.name }
+    public var filter: EventFilter { projection.filter }
+    public var failurePolicy: ProjectionFailurePolicy { projection.failurePolicy }
+    public var guarantee: DeliveryGuarantee { .exactlyOnce }
+
+    public func prepare() async throws {
+        try await store.withMappedErrors {
+            try await store.pool.write { db in try projection.prepare(db) }
+        }
+    }
+
+    public func checkpoint() async throws -> GlobalPosition {
+        try await store.checkpoints.checkpoint(named: name)?.position ?? .none
+    }
+
+    public func apply(_ events: [EventRecord], through position: GlobalPosition) async throws {
+        let name = name
+        let projection = projection
+        // Fast path: the whole batch and its checkpoint in one transaction. When a
+        // handler throws, the transaction rolls back; the events before the failed
+        // one are then applied again in a transaction of their own, so they commit
+        // with the checkpoint at the event before the failure.
+        let failure: ProjectionApplyFailure? = try await store.withMappedErrors {
+            try await store.pool.writeWithoutTransaction { db in
+                var failure: ProjectionApplyFailure?
+                try db.inTransaction(.immediate) {
+                    for (index, event) in events.enumerated() {
+                        do {
+                            try projection.apply(event, in: db)
+                        } catch {
+                            failure = ProjectionApplyFailure(index: index, cause: error)
+                            return .rollback
+                        }
+                    }
+                    try SQLiteCheckpointStore.save(position, named: name, in: db)
+                    return .commit
+                }
+                if let failure, failure.index > 0 {
+                    try db.inTransaction(.immediate) {
+                        for event in events[..<failure.index] { try projection.apply(event, in: db) }
+                        try SQLiteCheckpointStore.save(events[failure.index - 1].position, named: name, in: db)
+                        return .commit
+                    }
+                }
+                return failure
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    public func park(_ event: EventRecord, error: String, attempts: Int, skip: Bool) async throws {
+        let name = name
+        try await store.withMappedErrors {
+            try await store.pool.write { db in
+                _ = try SQLiteDeadLetterStore.park(event, subscriber: name, error: error, attempts: attempts, in: db)
+                if skip { try SQLiteCheckpointStore.save(event.position, named: name, in: db) }
+            }
+        }
+    }
+
+    public func reset() async throws {
+        let name = name
+        let projection = projection
+        try await store.withMappedErrors {
+            try await store.pool.write { db in
+                try projection.prepare(db)
+                try projection.reset(db)
+                try SQLiteCheckpointStore.reset(named: name, in: db)
+                _ = try SQLiteDeadLetterStore.purge(subscriber: name, in: db)
+            }
+        }
+    }
+
+    public func deadLetterCount() async throws -> Int {
+        try await store.deadLetters.count(subscriber: name)
+    }
+}
+
+extension SQLiteEventStore {
+    /// Wraps a projection whose read model lives in this store's database, so that
+    /// a ``ProjectionRunner`` applies each event exactly once.
+    ///
+    /// ```swift
+    /// let runner = try ProjectionRunner(store: store, projections: [store.exactlyOnce(SalesByProduct())])
+    /// ```
+    ///
+    /// - Parameter projection: The projection.
+    /// - Returns: The runnable projection.
+    public func exactlyOnce<P: SQLiteProjection>(_ projection: P) -> SQLiteExactlyOnceProjection<P> {
+        SQLiteExactlyOnceProjection(projection: projection, store: self)
+    }
+
+    /// Wraps a projection whose read model lives elsewhere, with its checkpoint and
+    /// dead letters in this store's file: at-least-once.
+    ///
+    /// ```swift
+    /// let runner = try ProjectionRunner(store: store, projections: [store.atLeastOnce(Mailer())])
+    /// ```
+    ///
+    /// - Parameter projection: The projection.
+    /// - Returns: The runnable projection.
+    public func atLeastOnce<P: Projection>(_ projection: P) -> CheckpointedProjection<P> {
+        CheckpointedProjection(projection, checkpoints: checkpoints, deadLetters: deadLetters)
+    }
+}
