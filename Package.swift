@@ -50,7 +50,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ChronicleTests",
-            dependencies: ["Chronicle", "ChronicleTesting"]
+            dependencies: [
+                "Chronicle", "ChronicleTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .testTarget(
             name: "ChronicleSQLiteTests",

@@ -12,6 +12,7 @@ internal import GRDB
 public struct SQLiteDeadLetterStore: DeadLetterStore {
     let store: SQLiteEventStore
 
+    @discardableResult
     public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
         try await store.withMappedErrors {
             try await store.pool.write { db in
@@ -44,6 +45,7 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         }
     }
 
+    @discardableResult
     public func remove(id: Int64) async throws -> Bool {
         try await store.withMappedErrors {
             try await store.pool.write { db in
@@ -53,6 +55,7 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         }
     }
 
+    @discardableResult
     public func purge(subscriber: String?) async throws -> Int {
         try await store.withMappedErrors {
             try await store.pool.write { db in try Self.purge(subscriber: subscriber, in: db) }

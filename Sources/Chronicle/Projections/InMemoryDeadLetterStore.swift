@@ -13,6 +13,7 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
     /// Creates an empty store.
     public init() {}
 
+    @discardableResult
     public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
         let letter = DeadLetter(
             id: nextId, subscriber: subscriber, position: event.position, eventId: event.id, stream: event.stream,
@@ -31,12 +32,14 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
         entries.filter { subscriber == nil || $0.subscriber == subscriber }.count
     }
 
+    @discardableResult
     public func remove(id: Int64) async throws -> Bool {
         let before = entries.count
         entries.removeAll { $0.id == id }
         return entries.count < before
     }
 
+    @discardableResult
     public func purge(subscriber: String?) async throws -> Int {
         let before = entries.count
         entries.removeAll { subscriber == nil || $0.subscriber == subscriber }

@@ -87,6 +87,7 @@ public actor ProjectionRunner: Service {
         isRunning = false
         let running = followers
         followers = [:]
+        logger.info("projection runner stopping; finishing batches in flight", metadata: ["projections": "\(running.count)"])
         for (_, follower) in running { follower.cancel() }
         for (_, follower) in running { await follower.value }
         logger.info("projection runner stopped")
