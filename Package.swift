@@ -41,7 +41,7 @@ let package = Package(
         // (several writers on one file, crash tests).
         .executableTarget(
             name: "ChronicleTestHelper",
-            dependencies: ["Chronicle", "ChronicleSQLite"]
+            dependencies: ["Chronicle", "ChronicleSQLite", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .executableTarget(
             name: "QuickStart",

@@ -43,3 +43,50 @@ struct HelperProcess {
         }
     }
 }
+
+/// A helper process whose output is read line by line while it runs, so a test
+/// can act (kill it, append) on what it has printed.
+final class RunningHelper: Sendable {
+    let process: Process
+    let lines: AsyncStream<String>
+
+    init(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = HelperProcess.executableURL
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        let (lines, continuation) = AsyncStream<String>.makeStream()
+        try process.run()
+        self.process = process
+        self.lines = lines
+        let handle = out.fileHandleForReading
+        Thread.detachNewThread {
+            var buffer = Data()
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                buffer.append(chunk)
+                while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    continuation.yield(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
+                    buffer.removeSubrange(buffer.startIndex...newline)
+                }
+            }
+            continuation.finish()
+        }
+    }
+
+    /// Sends SIGKILL: the process gets no chance to clean up.
+    func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
+
+    /// Waits for the process to end and returns its exit status.
+    func wait() async -> Int32 {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                self.process.waitUntilExit()
+                continuation.resume(returning: self.process.terminationStatus)
+            }
+        }
+    }
+}

@@ -9,14 +9,13 @@ extension ProjectionRunner {
     /// own, so cancellation (a shutdown) lets the batch in flight finish and commit.
     static func drive(
         _ entry: Entry, store: any EventStore, batchSize: Int, until target: GlobalPosition?, logger: Logger,
-        onBatch: @escaping @Sendable (GlobalPosition) -> Void,
-        onState: @escaping @Sendable (_ caughtUp: Bool) async -> Void = { _ in }
+        onCommit: @escaping @Sendable (_ position: GlobalPosition, _ caughtUp: Bool) async -> Void
     ) async throws {
         let runnable = entry.runnable
         try await runnable.prepare()
         var committed = try await runnable.checkpoint()
         if let target, committed >= target {
-            onBatch(committed)
+            await onCommit(committed, true)
             return
         }
         let subscription = store.subscribe(from: committed.next, filter: runnable.filter, batchSize: batchSize)
@@ -26,9 +25,8 @@ extension ProjectionRunner {
                 try await process(batch, entry: entry, committed: start, logger: logger)
             }.value
             entry.metrics.lag.record(max(0, batch.head.rawValue - committed.rawValue))
-            onBatch(committed)
+            await onCommit(committed, batch.isCaughtUp)
             if let target, committed >= target { return }
-            await onState(batch.isCaughtUp)
             if Task.isCancelled { break }
         }
         if target != nil { throw CancellationError() }

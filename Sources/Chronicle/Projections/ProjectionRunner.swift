@@ -36,6 +36,14 @@ public actor ProjectionRunner: Service {
     var states: [String: ProjectionStatus.State] = [:]
     var followers: [String: Task<Void, Never>] = [:]
     var busy: Set<String> = []
+    var committed: [String: GlobalPosition] = [:]
+    var positionWaiters: [PositionWaiter] = []
+
+    struct PositionWaiter {
+        let names: Set<String>
+        let position: GlobalPosition
+        let continuation: CheckedContinuation<Void, any Error>
+    }
     var isRunning = false
 
     /// Creates a runner.
@@ -118,12 +126,15 @@ public actor ProjectionRunner: Service {
             states[name] = .running
             let started = ContinuousClock.now
             do {
-                try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) { position in
+                try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) {
+                    position, _ in
                     progress(Self.progress(name, position, target, since: started))
+                    await self.didCommit(name, position)
                 }
                 states[name] = .caughtUp
             } catch {
                 states[name] = .stopped(error: "\(error)")
+                failWaiters(name, error)
                 throw error
             }
         }
@@ -162,12 +173,15 @@ public actor ProjectionRunner: Service {
             try await entry.runnable.reset()
             let target = try await store.headPosition()
             logger.info("rebuilding projection", metadata: ["projection": "\(name)", "head": "\(target)"])
-            try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) { position in
+            try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) {
+                position, _ in
                 progress(Self.progress(name, position, target, since: started))
+                await self.didCommit(name, position)
             }
             states[name] = .caughtUp
         } catch {
             states[name] = .stopped(error: "\(error)")
+            failWaiters(name, error)
             if isRunning { startFollower(name) }
             throw error
         }
@@ -217,6 +231,49 @@ public actor ProjectionRunner: Service {
         return result
     }
 
+    /// Waits until the projections (or the named ones) have processed the log up
+    /// to `position`: read-your-writes for code that appended and now queries a
+    /// read model, and for tests.
+    ///
+    /// ```swift
+    /// let result = try await store.append([placed], to: order, expecting: .noStream)
+    /// try await runner.waitUntilProcessed(result.positions!.upperBound)
+    /// let summary = try await orderSummaries.fetch(order)   // includes the new order
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - position: The position to reach.
+    ///   - names: The projections to wait for; all when `nil`.
+    /// - Throws: ``ProjectionError/unknownProjection``, ``ProjectionError/stopped``
+    ///   when a waited-for projection stops, or `CancellationError`.
+    public func waitUntilProcessed(_ position: GlobalPosition, by names: [String]? = nil) async throws {
+        let wanted = Set(try resolve(names))
+        for name in wanted where committed[name] == nil {
+            committed[name] = try await entries[name]!.runnable.checkpoint()
+        }
+        if wanted.allSatisfy({ committed[$0, default: .none] >= position }) { return }
+        try await withCheckedThrowingContinuation { continuation in
+            positionWaiters.append(PositionWaiter(names: wanted, position: position, continuation: continuation))
+        }
+    }
+
+    private func didCommit(_ name: String, _ position: GlobalPosition) {
+        committed[name] = position
+        positionWaiters.removeAll { waiter in
+            guard waiter.names.allSatisfy({ committed[$0, default: .none] >= waiter.position }) else { return false }
+            waiter.continuation.resume()
+            return true
+        }
+    }
+
+    private func failWaiters(_ name: String, _ error: any Error) {
+        positionWaiters.removeAll { waiter in
+            guard waiter.names.contains(name) else { return false }
+            waiter.continuation.resume(throwing: error)
+            return true
+        }
+    }
+
     // MARK: - Followers
 
     private func startFollower(_ name: String) {
@@ -227,13 +284,16 @@ public actor ProjectionRunner: Service {
         let logger = logger
         followers[name] = Task {
             do {
-                try await Self.drive(entry, store: store, batchSize: batchSize, until: nil, logger: logger) { _ in } onState: {
-                    caughtUp in await self.setState(name, caughtUp ? .caughtUp : .running)
+                try await Self.drive(entry, store: store, batchSize: batchSize, until: nil, logger: logger) {
+                    position, caughtUp in
+                    await self.setState(name, caughtUp ? .caughtUp : .running)
+                    await self.didCommit(name, position)
                 }
             } catch is CancellationError {
             } catch {
                 logger.error("projection stopped", metadata: ["projection": "\(name)", "error": "\(error)"])
                 self.setState(name, .stopped(error: "\(error)"))
+                self.failWaiters(name, error)
             }
         }
     }

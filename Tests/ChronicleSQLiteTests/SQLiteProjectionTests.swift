@@ -1,0 +1,210 @@
+import Chronicle
+import ChronicleSQLite
+import Foundation
+import GRDB
+import Testing
+
+/// Counts events per type and per stream in the store's own database.
+struct CountingProjection: SQLiteProjection {
+    let name: String
+    var failAt: Set<Int64> = []
+    var failurePolicy: ProjectionFailurePolicy {
+        ProjectionFailurePolicy(maxAttempts: 2, initialDelay: .milliseconds(1), onExhausted: .skip)
+    }
+
+    init(name: String = "counting", failAt: Set<Int64> = []) {
+        self.name = name
+        self.failAt = failAt
+    }
+
+    var table: String { name.replacingOccurrences(of: "-", with: "_") }
+
+    func prepare(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE IF NOT EXISTS \(table)_types (type TEXT PRIMARY KEY, n INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS \(table)_streams (stream TEXT PRIMARY KEY, n INTEGER NOT NULL, position_sum INTEGER NOT NULL);
+                """)
+    }
+
+    func apply(_ event: EventRecord, in db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO \(table)_types (type, n) VALUES (?, 1) ON CONFLICT (type) DO UPDATE SET n = n + 1"
+        ).execute(arguments: [event.type])
+        if failAt.contains(event.position.rawValue) {
+            // A write before the failure: the transaction must roll it back.
+            throw ProjectionTestFailure(position: event.position)
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO \(table)_streams (stream, n, position_sum) VALUES (?1, 1, ?2)
+                ON CONFLICT (stream) DO UPDATE SET n = n + 1, position_sum = position_sum + ?2
+                """
+        ).execute(arguments: [event.stream.description, event.position.rawValue])
+    }
+
+    func reset(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM \(table)_types; DELETE FROM \(table)_streams")
+    }
+
+    /// The read model as rows, for comparing two runs.
+    func dump(_ store: SQLiteEventStore, path: String) async throws -> [String] {
+        let queue = try DatabaseQueue(path: path, configuration: { var c = Configuration(); c.readonly = true; return c }())
+        defer { try? queue.close() }
+        return try await queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM \(table)_types ORDER BY type").map(\.description)
+                + Row.fetchAll(db, sql: "SELECT * FROM \(table)_streams ORDER BY stream").map(\.description)
+        }
+    }
+}
+
+struct ProjectionTestFailure: Error, CustomStringConvertible {
+    let position: GlobalPosition
+    var description: String { "projection failed at \(position)" }
+}
+
+func seed(_ store: SQLiteEventStore, events count: Int, streams: Int = 37) async throws {
+    let types = ["OrderPlaced", "OrderPaid", "ItemAdded", "OrderShipped"]
+    var written = 0
+    while written < count {
+        let size = min(1_000, count - written)
+        let parts = stride(from: 0, to: size, by: 50).map { offset in
+            StreamAppend(
+                stream: try! StreamName(category: "order", id: "\((written + offset) / 50 % streams)"),
+                events: (0..<min(50, size - offset)).map {
+                    NewEvent(type: types[($0 + offset) % types.count], data: Data("{\"n\":\(written + offset + $0)}".utf8))
+                },
+                expecting: .any)
+        }
+        _ = try await store.append(parts)
+        written += size
+    }
+}
+
+@Suite("SQLite exactly-once projections")
+struct SQLiteProjectionTests {
+    @Test func readModelAndCheckpointCommitTogether() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.sqlite")
+        let store = try await SQLiteEventStore(path: path, options: .init(durability: .normal))
+        try await seed(store, events: 120, streams: 3)
+        let projection = CountingProjection()
+        let runner = try ProjectionRunner(store: store, projections: [store.exactlyOnce(projection)], batchSize: 50)
+        try await runner.catchUp()
+        #expect(try await store.checkpoints.checkpoint(named: "counting")?.position == 120)
+        let rows = try await projection.dump(store, path: path)
+        #expect(rows.contains("[type:\"OrderPlaced\" n:30]"))
+        let status = try #require(try await runner.status().first)
+        #expect(status.guarantee == .exactlyOnce)
+        #expect(status.lag == 0)
+    }
+
+    @Test func aFailingEventRollsBackItsWritesIsParkedAndTheRestAppliesOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.sqlite")
+        let store = try await SQLiteEventStore(path: path, options: .init(durability: .normal))
+        try await seed(store, events: 40, streams: 1)
+        let failing = CountingProjection(name: "failing", failAt: [17])
+        let clean = CountingProjection(name: "clean")
+        let runner = try ProjectionRunner(
+            store: store, projections: [store.exactlyOnce(failing), store.exactlyOnce(clean)], batchSize: 25)
+        try await runner.catchUp()
+        let letters = try await store.deadLetters.deadLetters(subscriber: "failing", limit: 10)
+        #expect(letters.map(\.position) == [17])
+        #expect(letters.first?.attempts == 2)
+        #expect(letters.first?.error == "projection failed at 17")
+        #expect(try await store.checkpoints.checkpoint(named: "failing")?.position == 40)
+        // Every event but 17 counted exactly once: the type counts lost only event 17's
+        // (rolled back) write, and the stream sums miss exactly position 17.
+        let failingRows = try await failing.dump(store, path: path)
+        let cleanRows = try await clean.dump(store, path: path)
+        #expect(failingRows.last == "[stream:\"order-0\" n:39 position_sum:\((1...40).reduce(0, +) - 17)]")
+        #expect(cleanRows.last == "[stream:\"order-0\" n:40 position_sum:\((1...40).reduce(0, +))]")
+        let failingTypes = failingRows.dropLast().compactMap { $0.split(separator: "n:").last.flatMap { Int($0.dropLast()) } }
+        #expect(failingTypes.reduce(0, +) == 39)
+    }
+
+    @Test func buildRebuildAndLiveBuildOf100kEventsAgree() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.sqlite")
+        let store = try await SQLiteEventStore(path: path, options: .init(durability: .normal))
+        try await seed(store, events: 50_000)
+
+        // Live: a runner follows while writers append the second half.
+        let live = CountingProjection(name: "live")
+        let liveRunner = try ProjectionRunner(store: store, projections: [store.exactlyOnce(live)], batchSize: 1_000)
+        let running = Task { try await liveRunner.run() }
+        try await seed(store, events: 50_000)
+        let head = try await store.headPosition()
+        #expect(head == 100_000)
+        try await liveRunner.waitUntilProcessed(head)
+        running.cancel()
+        try await running.value
+
+        // From scratch, after the fact.
+        let scratch = CountingProjection(name: "scratch")
+        let runner = try ProjectionRunner(
+            store: store, projections: [store.exactlyOnce(scratch), store.exactlyOnce(live)], batchSize: 1_000)
+        try await runner.catchUp(["scratch"])
+        let scratchRows = try await scratch.dump(store, path: path)
+        #expect(scratchRows.count == 4 + 37)
+        #expect(try await live.dump(store, path: path) == scratchRows)
+
+        // Rebuilt: reset and replayed.
+        try await runner.rebuild("live")
+        #expect(try await live.dump(store, path: path) == scratchRows)
+        #expect(try await store.checkpoints.checkpoint(named: "live")?.position == head)
+    }
+
+    @Test func aProjectionKilledMidBatchEndsExactlyAsAnUninterruptedRun() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("store.sqlite")
+        let seed = try HelperProcess.start(["seed", "--store", path, "--events", "30000", "--streams", "40"])
+        #expect(try await seed.value.status == 0)
+
+        var kills = 0
+        for round in 0..<6 {
+            let helper = try RunningHelper(["project", "--store", path, "--batch-size", "250"])
+            var batches = 0
+            let killAfter = round + 1
+            var finished = false
+            for await line in helper.lines {
+                if line.hasPrefix("batch") { batches += 1 }
+                if line.hasPrefix("done") { finished = true }
+                if batches == killAfter {
+                    // Let the next batch get under way, then kill without warning.
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...8)))
+                    helper.kill()
+                    kills += 1
+                    break
+                }
+            }
+            _ = await helper.wait()
+            if finished { break }
+        }
+        #expect(kills >= 3, "the projection was interrupted several times")
+
+        let last = try RunningHelper(["project", "--store", path])
+        var done = ""
+        for await line in last.lines where line.hasPrefix("done") { done = line }
+        #expect(await last.wait() == 0)
+        #expect(done == "done 30000")
+
+        // Compare with the log itself: every event counted exactly once.
+        let queue = try DatabaseQueue(path: path)
+        let (streams, totals, expected) = try await queue.read { db in
+            (
+                try Row.fetchAll(db, sql: "SELECT stream, n, last_position FROM kill_streams ORDER BY stream").map {
+                    "\($0[0] as String) \($0[1] as Int) \($0[2] as Int)"
+                },
+                try Row.fetchOne(db, sql: "SELECT n, position_sum FROM kill_totals").map { "\($0[0] as Int) \($0[1] as Int)" },
+                try Row.fetchAll(
+                    db, sql: "SELECT stream, count(*), max(position) FROM chronicle_events GROUP BY stream ORDER BY stream"
+                ).map { "\($0[0] as String) \($0[1] as Int) \($0[2] as Int)" }
+            )
+        }
+        #expect(streams == expected)
+        #expect(totals == "30000 \((1...30_000).reduce(0, +))")
+        try queue.close()
+    }
+}
