@@ -104,14 +104,17 @@ enum SQLiteMetadataParsing {
         mutating func parseString() -> String? {
             guard consume(UInt8(ascii: "\"")) else { return nil }
             let start = index
+            var isASCII = true
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
-                    let string = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    let content = UnsafeBufferPointer(rebasing: bytes[start..<index])
                     index += 1
-                    return string
+                    // ASCII needs no validation (and skips the generic validating initialiser's cost).
+                    return isASCII ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                if byte >= 0x80 { isASCII = false }
                 index += 1
             }
             return nil
