@@ -47,7 +47,7 @@ enum SQLiteRowDecoding {
         let metadataBytes = row[7] as Data?
         let metadata: EventMetadata
         do {
-            metadata = try metadataBytes.map { try EventMetadata(jsonData: $0) } ?? .empty
+            metadata = try metadataBytes.map(SQLiteMetadataParsing.metadataOrDecode) ?? .empty
         } catch {
             throw EventStoreError(
                 code: .corruptRecord, message: "stored event at position \(position) has unreadable metadata",

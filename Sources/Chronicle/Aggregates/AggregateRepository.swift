@@ -134,7 +134,7 @@ extension AggregateRepository {
     ///   cannot be applied; ``EventStoreError`` from the store.
     public func load(_ id: A.ID) async throws -> LoadedAggregate<A> {
         let stream = try A.streamName(for: id)
-        let loaded = try await rebuild(id, stream: stream)
+        let loaded = try await rebuild(id, stream: stream, snapshotByPolicy: true)
         guard loaded.version > 0 else { throw Self.notFound(stream) }
         return LoadedAggregate(state: loaded.state, version: loaded.version, stream: stream)
     }
@@ -151,7 +151,7 @@ extension AggregateRepository {
     /// - Throws: As ``load(_:)``, except for not found.
     public func loadOrInitial(_ id: A.ID) async throws -> LoadedAggregate<A> {
         let stream = try A.streamName(for: id)
-        let loaded = try await rebuild(id, stream: stream)
+        let loaded = try await rebuild(id, stream: stream, snapshotByPolicy: true)
         return LoadedAggregate(state: loaded.state, version: loaded.version, stream: stream)
     }
 
@@ -177,9 +177,12 @@ extension AggregateRepository {
     }
 
     /// Rebuilds the state from the freshest starting point (cache, snapshot or
-    /// initial state) plus the events after it; caches the result and takes a
-    /// snapshot by policy.
-    func rebuild(_ id: A.ID, stream: StreamName) async throws -> AggregateCache<A>.Entry {
+    /// initial state) plus the events after it; caches the result and, when
+    /// asked (plain loads, not the load of a command, which checks the policy
+    /// after its append), takes a snapshot by policy.
+    func rebuild(
+        _ id: A.ID, stream: StreamName, snapshotByPolicy: Bool = false
+    ) async throws -> AggregateCache<A>.Entry {
         var entry: AggregateCache<A>.Entry
         if let cached = cache?.entry(for: id) {
             entry = cached
@@ -191,7 +194,9 @@ extension AggregateRepository {
         let startVersion = entry.version
         try await applyTail(to: &entry, stream: stream)
         if entry.version > 0 {
-            if entry.version != startVersion { await snapshotIfDue(&entry, stream: stream, newEvents: []) }
+            if snapshotByPolicy, entry.version != startVersion {
+                await snapshotIfDue(&entry, stream: stream, newEvents: [])
+            }
             cache?.store(entry, for: id)
         }
         return entry

@@ -1,10 +1,10 @@
 /// When the repository takes a snapshot of an aggregate.
 ///
 /// The repository asks its policy after each command that appended events, and
-/// after each load that applied events since the last snapshot (so that an
-/// aggregate whose snapshot was ignored, for a changed schema or bad bytes, gets
-/// a fresh one). A snapshot is never taken when no event was applied since the
-/// last one.
+/// after each ``AggregateRepository/load(_:)`` that applied events since the
+/// last snapshot (so that an aggregate that is only read, or whose snapshot was
+/// ignored for a changed schema or bad bytes, gets a fresh one). A snapshot is
+/// never taken when no event was applied since the last one.
 ///
 /// ```swift
 /// let every100 = SnapshotPolicy<Order>.every(100)

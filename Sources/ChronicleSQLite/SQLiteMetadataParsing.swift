@@ -1,0 +1,146 @@
+internal import Chronicle
+internal import Foundation
+
+/// A fast path for reading stored event metadata.
+///
+/// Stored metadata is the small JSON object ``EventMetadata/jsonData()`` writes:
+/// `{"causationId":"…","correlationId":"…","headers":{"k":"v"}}`. Decoding it
+/// with `JSONDecoder` costs a few microseconds per event — more than reading
+/// the row — so rows are first parsed here, byte by byte. Anything outside the
+/// plain shape (escapes, unknown keys, duplicate keys, non-string values,
+/// invalid UTF-8) returns `nil`, and the caller falls back to
+/// ``EventMetadata/init(jsonData:)``, which decides (and reports errors) exactly
+/// as before.
+enum SQLiteMetadataParsing {
+    /// The metadata in `data`, or `nil` when the fast path does not apply.
+    static func metadata(_ data: Data) -> EventMetadata? {
+        if data.isEmpty { return .empty }
+        return data.withUnsafeBytes { raw -> EventMetadata? in
+            var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))
+            return parser.parseMetadata()
+        }
+    }
+
+    /// Reads stored metadata: the fast path, else the general decoder.
+    static func metadataOrDecode(_ data: Data) throws -> EventMetadata {
+        if let metadata = metadata(data) { return metadata }
+        return try EventMetadata(jsonData: data)
+    }
+
+    private struct Parser {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var index = 0
+
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+        mutating func parseMetadata() -> EventMetadata? {
+            skipWhitespace()
+            guard consume(UInt8(ascii: "{")) else { return nil }
+            var correlationId: String?
+            var causationId: String?
+            var headers: [String: String] = [:]
+            var seen: (correlation: Bool, causation: Bool, headers: Bool) = (false, false, false)
+            skipWhitespace()
+            if !consume(UInt8(ascii: "}")) {
+                repeat {
+                    skipWhitespace()
+                    guard let key = parseString() else { return nil }
+                    skipWhitespace()
+                    guard consume(UInt8(ascii: ":")) else { return nil }
+                    skipWhitespace()
+                    switch key {
+                    case "correlationId":
+                        guard !seen.correlation, let value = parseStringOrNull() else { return nil }
+                        seen.correlation = true
+                        correlationId = value
+                    case "causationId":
+                        guard !seen.causation, let value = parseStringOrNull() else { return nil }
+                        seen.causation = true
+                        causationId = value
+                    case "headers":
+                        guard !seen.headers, let value = parseHeaders() else { return nil }
+                        seen.headers = true
+                        headers = value
+                    default:
+                        return nil
+                    }
+                    skipWhitespace()
+                } while consume(UInt8(ascii: ","))
+                guard consume(UInt8(ascii: "}")) else { return nil }
+            }
+            skipWhitespace()
+            guard index == bytes.count else { return nil }
+            return EventMetadata(correlationId: correlationId, causationId: causationId, headers: headers)
+        }
+
+        /// `null` (as `.some(nil)`), a plain string, or `nil` when neither.
+        mutating func parseStringOrNull() -> String?? {
+            if consumeLiteral("null") { return .some(nil) }
+            guard let string = parseString() else { return nil }
+            return .some(string)
+        }
+
+        /// An object of plain strings, `null` (empty), or `nil` when neither.
+        mutating func parseHeaders() -> [String: String]? {
+            if consumeLiteral("null") { return [:] }
+            guard consume(UInt8(ascii: "{")) else { return nil }
+            var headers: [String: String] = [:]
+            skipWhitespace()
+            if consume(UInt8(ascii: "}")) { return headers }
+            repeat {
+                skipWhitespace()
+                guard let key = parseString() else { return nil }
+                skipWhitespace()
+                guard consume(UInt8(ascii: ":")) else { return nil }
+                skipWhitespace()
+                guard let value = parseString(), headers.updateValue(value, forKey: key) == nil else { return nil }
+                skipWhitespace()
+            } while consume(UInt8(ascii: ","))
+            guard consume(UInt8(ascii: "}")) else { return nil }
+            return headers
+        }
+
+        /// A string without escapes or control characters, in valid UTF-8.
+        mutating func parseString() -> String? {
+            guard consume(UInt8(ascii: "\"")) else { return nil }
+            let start = index
+            var isASCII = true
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    let content = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    index += 1
+                    // ASCII needs no validation (and skips the generic validating initialiser's cost).
+                    return isASCII ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
+                }
+                if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+                if byte >= 0x80 { isASCII = false }
+                index += 1
+            }
+            return nil
+        }
+
+        mutating func consume(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+
+        mutating func consumeLiteral(_ literal: StaticString) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard index + count <= bytes.count else { return false }
+            for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] { return false }
+            index += count
+            return true
+        }
+
+        mutating func skipWhitespace() {
+            while index < bytes.count {
+                switch bytes[index] {
+                case 0x20, 0x09, 0x0A, 0x0D: index += 1
+                default: return
+                }
+            }
+        }
+    }
+}
