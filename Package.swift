@@ -84,6 +84,7 @@ let package = Package(
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

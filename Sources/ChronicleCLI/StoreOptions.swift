@@ -28,8 +28,19 @@ public struct StoreOptions: ParsableArguments, Sendable {
             valueName: "location"))
     public var store: String?
 
-    /// Creates options with no store given.
+    /// Creates options for ArgumentParser, which fills them from the arguments.
     public init() {}
+
+    /// Creates options naming a store, for code that opens stores without parsing arguments.
+    ///
+    /// ```swift
+    /// let opened = try await StoreOptions(store: "sqlite:events.sqlite").open(.existing)
+    /// ```
+    ///
+    /// - Parameter store: The location as written after `--store`, or `nil` to use `CHRONICLE_STORE`.
+    public init(store: String?) {
+        self.store = store
+    }
 
     /// The store location: `--store`, else `CHRONICLE_STORE`.
     ///
