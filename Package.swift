@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "Chronicle", targets: ["Chronicle"]),
         .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
+        .library(name: "ChronicleCLI", targets: ["ChronicleCLI"]),
+        .executable(name: "chronicle", targets: ["ChronicleTool"]),
         .executable(name: "chronicle-quickstart", targets: ["QuickStart"]),
     ],
     dependencies: [
@@ -15,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(
@@ -36,6 +39,23 @@ let package = Package(
         .target(
             name: "ChronicleTesting",
             dependencies: ["Chronicle"]
+        ),
+        // The commands of the `chronicle` tool, for apps to embed next to their own.
+        .target(
+            name: "ChronicleCLI",
+            dependencies: [
+                "Chronicle", "ChronicleSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The standalone `chronicle` executable (not `Sources/chronicle`, which
+        // would collide with `Sources/Chronicle` on case-insensitive file systems).
+        .executableTarget(
+            name: "ChronicleTool",
+            dependencies: [
+                "ChronicleCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         // A small executable the SQLite tests drive as separate OS processes
         // (several writers on one file, crash tests).
@@ -68,6 +88,15 @@ let package = Package(
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleTesting",
                 "ChronicleTestHelper",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // Drives the built `chronicle` executable as a subprocess.
+        .testTarget(
+            name: "ChronicleCLITests",
+            dependencies: [
+                "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

@@ -59,7 +59,7 @@ enum SQLiteAppender {
         _ appends: [StreamAppend], prepared: [[AppendValidation.PreparedEvent]], in db: Database,
         checkIdsFirst: Bool
     ) throws -> [AppendResult] {
-        let now = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+        let now = SQLiteRowDecoding.microseconds(Date())
         var results: [AppendResult] = []
         results.reserveCapacity(appends.count)
         for (part, events) in zip(appends, prepared) {

@@ -57,7 +57,17 @@ enum SQLiteRowDecoding {
         return EventRecord(
             position: GlobalPosition(position), stream: try cache.name(for: streamText), version: version, id: id,
             type: type, schemaVersion: schemaVersion, data: data, metadata: metadata,
-            recordedAt: Date(timeIntervalSince1970: Double(recordedAt) / 1_000_000))
+            recordedAt: date(microseconds: recordedAt))
+    }
+
+    /// A stored time: microseconds since 1970.
+    static func date(microseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
+    }
+
+    /// The stored form of a time: microseconds since 1970, rounded.
+    static func microseconds(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
     static func uuid(_ bytes: Data?, position: Int64) throws -> UUID {

@@ -4,7 +4,9 @@ internal import Chronicle
 /// (in-memory, SQLite, PostgreSQL) so that they behave the same.
 ///
 /// A new store implementation passes every check before it ships. Each check
-/// needs a fresh, empty store created with default options.
+/// needs a fresh, empty store created with default options. The contract
+/// includes ``StreamCatalog`` and ``EventStoreImporting``: their checks fail for
+/// a store that does not conform to them.
 ///
 /// ```swift
 /// @Test(arguments: EventStoreConformance.checks)
@@ -17,6 +19,6 @@ public enum EventStoreConformance {
     /// Every check, grouped by topic.
     public static var checks: [ConformanceCheck] {
         appendChecks + expectedVersionChecks + idempotencyChecks + readChecks + validationChecks
-            + concurrencyChecks + subscriptionChecks
+            + concurrencyChecks + subscriptionChecks + catalogChecks + importChecks
     }
 }

@@ -12,10 +12,11 @@ public import Foundation
 /// let head = try await store.headPosition()   // 1
 /// ```
 public actor InMemoryEventStore: EventStore {
-    private var log: [EventRecord] = []
-    private var streamIndexes: [StreamName: [Int]] = [:]
-    private var idIndex: [UUID: Int] = [:]
-    private let maximumEventSize: Int
+    // Positions have no holes: the event at position p is log[p - 1].
+    var log: [EventRecord] = []
+    var streamIndexes: [StreamName: [Int]] = [:]
+    var idIndex: [UUID: Int] = [:]
+    let maximumEventSize: Int
     private let clock: @Sendable () -> Date
     private nonisolated let appendSignal = AppendSignal()
 
@@ -40,13 +41,7 @@ public actor InMemoryEventStore: EventStore {
         var results: [AppendResult] = []
         let now = clock()
         for (part, events) in zip(appends, prepared) {
-            let places = part.events.map { event in
-                idIndex[event.id].map { index in
-                    let record = log[index]
-                    return AppendValidation.StoredPlace(
-                        stream: record.stream, version: record.version, position: record.position)
-                }
-            }
+            let places = part.events.map { storedPlace(of: $0.id) }
             if let original = try AppendValidation.idempotentResult(for: part, stored: places) {
                 results.append(original)
                 continue
@@ -77,6 +72,12 @@ public actor InMemoryEventStore: EventStore {
                     stream: part.stream, version: version, versions: (current + 1)...version,
                     positions: firstPosition...GlobalPosition(firstPosition.rawValue + Int64(events.count - 1))))
         }
+        commit(staged)
+        return results
+    }
+
+    /// Adds staged records, whose positions continue the log, to the log and its indexes.
+    func commit(_ staged: [EventRecord]) {
         for record in staged {
             let index = log.count
             log.append(record)
@@ -84,7 +85,14 @@ public actor InMemoryEventStore: EventStore {
             idIndex[record.id] = index
         }
         if !staged.isEmpty { appendSignal.signal() }
-        return results
+    }
+
+    /// Where an event id is stored, if it is.
+    func storedPlace(of id: UUID) -> AppendValidation.StoredPlace? {
+        idIndex[id].map { index in
+            let record = log[index]
+            return AppendValidation.StoredPlace(stream: record.stream, version: record.version, position: record.position)
+        }
     }
 
     public func readStream(

@@ -1,0 +1,15 @@
+internal import Synchronization
+
+/// A mutex-protected value that closures and `Sendable` classes can hold
+/// (``Synchronization/Mutex`` itself cannot be copied into them).
+final class MutexBox<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+
+    init(_ value: Value) {
+        mutex = Mutex(value)
+    }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+        try mutex.withLock { value in try body(&value) }
+    }
+}

@@ -1,0 +1,135 @@
+internal import ArgumentParser
+internal import Chronicle
+internal import Foundation
+
+/// `chronicle stats`: counts, head, size, readers' lag, and alert thresholds.
+struct StatsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Show event and stream counts, the head, the store's size and readers' lag; alert on thresholds.",
+        discussion: ChronicleCommands.discussion(
+            """
+            Any exceeded threshold prints an ALERT line on standard error and exits with code 4, so
+            the command can drive an alerting probe. The thresholds apply to projections and
+            consumer groups; this version of the store has none yet, so they never trip.
+
+            EXAMPLES
+              chronicle stats --store events.sqlite
+              chronicle stats --json | jq .events
+              chronicle stats --max-lag 1000 --max-lag-seconds 30 --max-dead-letters 0 || page-the-on-call
+            """))
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("Alert when a projection or consumer group is more events behind.", valueName: "events"))
+    var maxLag: Int64?
+
+    @Option(help: ArgumentHelp("Alert when a projection or consumer group is more seconds behind.", valueName: "seconds"))
+    var maxLagSeconds: Double?
+
+    @Option(help: ArgumentHelp("Alert when a projection or consumer group has more dead letters.", valueName: "count"))
+    var maxDeadLetters: Int64?
+
+    @Flag(help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() async throws {
+        if let maxLag, maxLag < 0 { throw CommandError(.badInput, "--max-lag must be 0 or more, got \(maxLag)") }
+        if let maxLagSeconds, !(maxLagSeconds >= 0) {
+            throw CommandError(.badInput, "--max-lag-seconds must be 0 or more, got \(maxLagSeconds)")
+        }
+        if let maxDeadLetters, maxDeadLetters < 0 {
+            throw CommandError(.badInput, "--max-dead-letters must be 0 or more, got \(maxDeadLetters)")
+        }
+        let thresholds = AlertThresholds(maxLag: maxLag, maxLagSeconds: maxLagSeconds, maxDeadLetters: maxDeadLetters)
+        let opened = try await storeOptions.open(.existing)
+        defer { opened.close() }
+        let statistics = try await opened.store.statistics()
+        let schemaVersion = try await opened.schemaVersion()
+        var consumers: [ConsumerStatus] = []
+        for provider in ChronicleCommands.consumerStatusProviders {
+            consumers += try await provider.statuses(opened)
+        }
+        let alerts = thresholds.alerts(for: consumers)
+        let files = opened.files()
+        if json {
+            printJSON(opened, statistics, schemaVersion, files, consumers, alerts)
+        } else {
+            printText(opened, statistics, schemaVersion, files, consumers)
+        }
+        TextOutput.standardOutput.flush()
+        guard alerts.isEmpty else {
+            let err = TextOutput.standardError
+            for alert in alerts { err.line(err.styled("ALERT", .red) + " " + alert) }
+            throw CommandError(.alert, nil)
+        }
+    }
+
+    private func printText(
+        _ opened: OpenedStore, _ statistics: StoreStatistics, _ schemaVersion: Int, _ files: [OpenedStore.File],
+        _ consumers: [ConsumerStatus]
+    ) {
+        let out = TextOutput.standardOutput
+        let total = files.reduce(0) { $0 + $1.size }
+        let size = Formatting.bytes(total)
+            + (files.count > 1
+                ? " (" + files.map { "\($0.role) \(Formatting.bytes($0.size))" }.joined(separator: ", ") + ")" : "")
+        var head = statistics.headPosition == .none ? "none (empty store)" : "position \(statistics.headPosition)"
+        if let recordedAt = statistics.headRecordedAt {
+            let age = Date().timeIntervalSince(recordedAt)
+            head += ", recorded \(Formatting.time(recordedAt))" + (age >= 0 ? " (\(Formatting.duration(age)) ago)" : "")
+        }
+        let rows = [
+            ("store", opened.location.description), ("schema", "version \(schemaVersion)"), ("size", size),
+            ("events", Formatting.count(statistics.eventCount)), ("streams", Formatting.count(statistics.streamCount)),
+            ("head", head),
+        ]
+        for (label, value) in rows {
+            out.line(out.styled(label.padding(toLength: 9, withPad: " ", startingAt: 0), .bold) + value)
+        }
+        out.line()
+        if consumers.isEmpty {
+            out.line(out.styled("no projections or consumer groups", .dim))
+            return
+        }
+        var table = Table([
+            .init("KIND", style: .dim), .init("NAME", style: .cyan), .init("CHECKPOINT", alignment: .right),
+            .init("LAG", alignment: .right), .init("LAG TIME", alignment: .right),
+            .init("DEAD LETTERS", alignment: .right),
+        ])
+        for consumer in consumers {
+            table.append([
+                consumer.kind.rawValue, consumer.name, String(consumer.checkpoint.rawValue),
+                Formatting.count(consumer.lagEvents), consumer.lagSeconds.map(Formatting.duration) ?? "-",
+                Formatting.count(consumer.deadLetters),
+            ])
+        }
+        table.print(to: out)
+    }
+
+    private func printJSON(
+        _ opened: OpenedStore, _ statistics: StoreStatistics, _ schemaVersion: Int, _ files: [OpenedStore.File],
+        _ consumers: [ConsumerStatus], _ alerts: [String]
+    ) {
+        let value = JSONValue.object([
+            ("store", .string(opened.location.description)),
+            ("schemaVersion", .int(Int64(schemaVersion))),
+            ("sizeBytes", .int(files.reduce(0) { $0 + $1.size })),
+            ("files", .array(files.map { .object([("role", .string($0.role)), ("path", .string($0.path)), ("size", .int($0.size))]) })),
+            ("events", .int(statistics.eventCount)),
+            ("streams", .int(statistics.streamCount)),
+            ("headPosition", .int(statistics.headPosition.rawValue)),
+            ("headRecordedAt", .optional(statistics.headRecordedAt.map { Timestamp.format($0) })),
+            ("consumers", .array(consumers.map { consumer in
+                .object([
+                    ("kind", .string(consumer.kind.rawValue)), ("name", .string(consumer.name)),
+                    ("checkpoint", .int(consumer.checkpoint.rawValue)), ("lagEvents", .int(consumer.lagEvents)),
+                    ("lagSeconds", consumer.lagSeconds.map(JSONValue.double) ?? .null),
+                    ("deadLetters", .int(consumer.deadLetters)),
+                ])
+            })),
+            ("alerts", .array(alerts.map(JSONValue.string))),
+        ])
+        TextOutput.standardOutput.line(value.serialized())
+    }
+}

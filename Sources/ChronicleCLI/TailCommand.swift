@@ -1,0 +1,148 @@
+internal import ArgumentParser
+internal import Chronicle
+
+/// `chronicle tail`: the global log, optionally followed as it grows.
+struct TailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Print the global log from a position; --follow keeps printing new events.",
+        discussion: ChronicleCommands.discussion(
+            """
+            Starts at the first event, at --from POSITION, or with --from-end after the last one.
+            Filters combine: an event is printed when it matches one of the categories, one of the
+            types and one of the streams given. With --follow, new events (from this process or any
+            other writing to the store) are printed within about 100 ms until Ctrl-C or SIGTERM,
+            which stop it cleanly with exit code 0. With --json, each event is one line in the
+            export format.
+
+            EXAMPLES
+              chronicle tail --store events.sqlite
+              chronicle tail --from-end --follow --category order
+              chronicle tail --from 1200 --type OrderPaid --json | jq .data.amount
+            """))
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: ArgumentHelp("The first position to print.", valueName: "position"))
+    var from: Int64?
+
+    @Flag(help: "Start after the last event (with --follow: only new events).")
+    var fromEnd = false
+
+    @Option(help: ArgumentHelp("Only events of this category (repeatable).", valueName: "category"))
+    var category: [String] = []
+
+    @Option(help: ArgumentHelp("Only events of this type (repeatable).", valueName: "type"))
+    var type: [String] = []
+
+    @Option(help: ArgumentHelp("Only events of this stream (repeatable).", valueName: "stream"))
+    var stream: [String] = []
+
+    @Option(help: "Stop after printing this many events.")
+    var limit: Int?
+
+    @Flag(name: [.short, .long], help: "Keep printing new events until interrupted.")
+    var follow = false
+
+    @Flag(help: "Print one JSON line per event instead of a table.")
+    var json = false
+
+    /// The pause between polls when no new event came: from 5 ms, doubling up to 100 ms.
+    static let minimumPause: Duration = .milliseconds(5)
+    static let maximumPause: Duration = .milliseconds(100)
+    static let pageSize = 512
+
+    func run() async throws {
+        if from != nil && fromEnd { throw CommandError(.badInput, "give --from or --from-end, not both") }
+        if let from, from < 0 { throw CommandError(.badInput, "--from must be a position of 0 or more, got \(from)") }
+        if let limit, limit < 1 { throw CommandError(.badInput, "--limit must be at least 1, got \(limit)") }
+        let filter = EventFilter(
+            categories: category.isEmpty ? nil : Set(try category.map(parseCategory)),
+            streams: stream.isEmpty ? nil : Set(try stream.map(parseStream)),
+            eventTypes: type.isEmpty ? nil : Set(type))
+        let opened = try await storeOptions.open(.existing)
+        defer { opened.close() }
+        let start = fromEnd ? try await opened.store.headPosition().next : GlobalPosition(from ?? 1)
+        let printer = EventPrinter(json: json, output: .standardOutput)
+        let store = opened.store
+        let follow = self.follow
+        let limit = self.limit
+        let work: @Sendable () async throws -> Void = {
+            try await Self.tail(
+                store, from: start, filter: filter, follow: follow, limit: limit, printer: printer)
+        }
+        if follow {
+            _ = try await Interruption.run(work)
+        } else {
+            try await work()
+        }
+        printer.output.flush()
+    }
+
+    /// Prints events from `start`; when following, polls for more with an
+    /// adaptive pause until cancelled.
+    static func tail(
+        _ store: any EventStore, from start: GlobalPosition, filter: EventFilter, follow: Bool, limit: Int?,
+        printer: EventPrinter
+    ) async throws {
+        var next = start
+        var remaining = limit ?? Int.max
+        var pause = minimumPause
+        while remaining > 0 {
+            // The head before the read: a short page means every matching event up
+            // to it was returned, so the next read can start after it (a filter that
+            // matches nothing does not rescan the same events on every poll).
+            let head = try await store.headPosition()
+            let pageLimit = min(pageSize, remaining)
+            let page = try await store.readAll(from: next, limit: pageLimit, filter: filter)
+            if !page.isEmpty {
+                printer.print(page)
+                printer.output.flush()
+                remaining -= page.count
+                next = page[page.count - 1].position.next
+                pause = minimumPause
+            }
+            if page.count == pageLimit { continue }
+            next = max(next, head.next)
+            guard follow else { return }
+            if page.isEmpty {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, maximumPause)
+            }
+        }
+    }
+}
+
+/// Prints events as table rows (aligned across pages) or JSON lines.
+final class EventPrinter: Sendable {
+    let json: Bool
+    let output: TextOutput
+    private let state = MutexBox<(widths: [Int], printedHeader: Bool)>(([], false))
+
+    init(json: Bool, output: TextOutput) {
+        self.json = json
+        self.output = output
+    }
+
+    func print(_ records: [EventRecord]) {
+        if json {
+            for record in records { output.line(EventLine.encode(record)) }
+            return
+        }
+        var table = Table([
+            .init("POSITION", alignment: .right, style: .dim), .init("RECORDED", style: .dim),
+            .init("STREAM", style: .cyan), .init("VERSION", alignment: .right), .init("TYPE", style: .bold),
+            .init("DATA"),
+        ])
+        for record in records {
+            table.append([
+                String(record.position.rawValue), Formatting.time(record.recordedAt), record.stream.description,
+                String(record.version), record.type, Formatting.compactData(record.data),
+            ])
+        }
+        state.withLock { state in
+            table.print(to: output, header: !state.printedHeader, widths: &state.widths)
+            state.printedHeader = true
+        }
+    }
+}

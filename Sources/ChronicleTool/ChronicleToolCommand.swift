@@ -1,0 +1,25 @@
+import ArgumentParser
+import ChronicleCLI
+
+/// The root of the standalone `chronicle` tool.
+struct ChronicleToolCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chronicle",
+        abstract: "Inspect and operate a Chronicle event store.",
+        discussion: """
+            The store is chosen with --store sqlite:PATH (or a bare path) on each command, or with the \
+            CHRONICLE_STORE environment variable. Only 'init' and 'append' create a missing store file.
+
+            EXAMPLES
+              chronicle init --store sqlite:events.sqlite
+              export CHRONICLE_STORE=events.sqlite
+              chronicle append order-42 --type OrderPlaced --data '{"customer":"ada"}'
+              chronicle streams list
+              chronicle tail --follow
+              chronicle stats --max-lag 1000
+
+            \(ExitStatus.helpText)
+            """,
+        version: ChronicleCommands.version,
+        subcommands: ChronicleCommands.storeCommands)
+}
