@@ -26,15 +26,46 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         return try await store.withMappedErrors {
             try await store.pool.read { db in
                 var cache = SQLiteRowDecoding.StreamNameCache()
-                let sql = "SELECT id, subscriber, position, event_id, stream, type, error, attempts, failed_at "
-                    + "FROM chronicle_dead_letters WHERE (?1 IS NULL OR subscriber = ?1) ORDER BY id LIMIT ?2"
-                return try Row.fetchAll(db, sql: sql, arguments: [subscriber, limit]).map { row in
-                    DeadLetter(
-                        id: row[0], subscriber: row[1], position: GlobalPosition(row[2] as Int64),
-                        eventId: try SQLiteRowDecoding.uuid(row[3], position: row[2]),
-                        stream: try cache.name(for: row[4]), type: row[5], error: row[6], attempts: row[7],
-                        failedAt: SQLiteTime.date(row[8]))
+                let sql = "SELECT \(Self.columns) FROM chronicle_dead_letters "
+                    + "WHERE (?1 IS NULL OR subscriber = ?1) ORDER BY id LIMIT ?2"
+                return try Row.fetchAll(db, sql: sql, arguments: [subscriber, limit]).map {
+                    try Self.deadLetter(from: $0, cache: &cache)
                 }
+            }
+        }
+    }
+
+    public func deadLetter(id: Int64) async throws -> DeadLetter? {
+        try await store.withMappedErrors {
+            try await store.pool.read { db in try Self.deadLetter(id: id, in: db) }
+        }
+    }
+
+    @discardableResult
+    public func recordFailedRetry(id: Int64, error: String) async throws -> DeadLetter? {
+        try await store.withMappedErrors {
+            try await store.pool.write { db in try Self.recordFailedRetry(id: id, error: error, in: db) }
+        }
+    }
+
+    /// The number of entries of each subscriber that has any.
+    ///
+    /// ```swift
+    /// for (subscriber, count) in try await store.deadLetters.countsBySubscriber() { print(subscriber, count) }
+    /// ```
+    ///
+    /// - Returns: Entry counts keyed by subscriber name.
+    /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
+    public func countsBySubscriber() async throws -> [String: Int] {
+        try await store.withMappedErrors {
+            try await store.pool.read { db in
+                var counts: [String: Int] = [:]
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT subscriber, count(*) FROM chronicle_dead_letters GROUP BY subscriber")
+                {
+                    counts[row[0]] = row[1]
+                }
+                return counts
             }
         }
     }
@@ -48,10 +79,7 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
     @discardableResult
     public func remove(id: Int64) async throws -> Bool {
         try await store.withMappedErrors {
-            try await store.pool.write { db in
-                try db.execute(sql: "DELETE FROM chronicle_dead_letters WHERE id = ?", arguments: [id])
-                return db.changesCount > 0
-            }
+            try await store.pool.write { db in try Self.remove(id: id, in: db) }
         }
     }
 
@@ -79,6 +107,34 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         return DeadLetter(
             id: db.lastInsertedRowID, subscriber: subscriber, position: event.position, eventId: event.id,
             stream: event.stream, type: event.type, error: error, attempts: attempts, failedAt: SQLiteTime.date(failedAt))
+    }
+
+    static let columns = "id, subscriber, position, event_id, stream, type, error, attempts, failed_at"
+
+    static func deadLetter(from row: Row, cache: inout SQLiteRowDecoding.StreamNameCache) throws -> DeadLetter {
+        DeadLetter(
+            id: row[0], subscriber: row[1], position: GlobalPosition(row[2] as Int64),
+            eventId: try SQLiteRowDecoding.uuid(row[3], position: row[2]),
+            stream: try cache.name(for: row[4]), type: row[5], error: row[6], attempts: row[7],
+            failedAt: SQLiteTime.date(row[8]))
+    }
+
+    static func deadLetter(id: Int64, in db: Database) throws -> DeadLetter? {
+        var cache = SQLiteRowDecoding.StreamNameCache()
+        return try Row.fetchOne(db, sql: "SELECT \(columns) FROM chronicle_dead_letters WHERE id = ?", arguments: [id])
+            .map { try deadLetter(from: $0, cache: &cache) }
+    }
+
+    static func recordFailedRetry(id: Int64, error: String, in db: Database) throws -> DeadLetter? {
+        try db.execute(
+            sql: "UPDATE chronicle_dead_letters SET attempts = attempts + 1, error = ?, failed_at = ? WHERE id = ?",
+            arguments: [error, SQLiteTime.now(), id])
+        return try deadLetter(id: id, in: db)
+    }
+
+    static func remove(id: Int64, in db: Database) throws -> Bool {
+        try db.execute(sql: "DELETE FROM chronicle_dead_letters WHERE id = ?", arguments: [id])
+        return db.changesCount > 0
     }
 
     static func count(subscriber: String?, in db: Database) throws -> Int {

@@ -3,7 +3,9 @@ internal import GRDB
 
 /// Runs a ``SQLiteProjection`` in its store's database: every batch's read-model
 /// writes and the checkpoint commit in one transaction, so each event takes
-/// effect exactly once, even when the process is killed mid-batch.
+/// effect exactly once, even when the process is killed mid-batch. A retried
+/// dead letter's writes, the checkpoint and the removal of the entry commit in
+/// one transaction too.
 ///
 /// Make one with ``SQLiteEventStore/exactlyOnce(_:)``.
 ///
@@ -90,6 +92,46 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
 
     public func deadLetterCount() async throws -> Int {
         try await store.deadLetters.count(subscriber: name)
+    }
+
+    public func retry(_ event: EventRecord, deadLetter id: Int64, advancingCheckpoint: Bool) async throws
+        -> DeadLetterRetryResult
+    {
+        let name = name
+        let projection = projection
+        return try await store.withMappedErrors {
+            try await store.pool.writeWithoutTransaction { db in
+                var result = DeadLetterRetryResult.applied
+                var failure: (any Error)?
+                try db.inTransaction(.immediate) {
+                    guard try SQLiteDeadLetterStore.deadLetter(id: id, in: db) != nil else {
+                        result = .gone
+                        return .rollback
+                    }
+                    if advancingCheckpoint,
+                        (try SQLiteCheckpointStore.checkpoint(named: name, in: db)?.position ?? .none) >= event.position
+                    {
+                        _ = try SQLiteDeadLetterStore.remove(id: id, in: db)
+                        result = .alreadyApplied
+                        return .commit
+                    }
+                    do {
+                        try projection.apply(event, in: db)
+                    } catch {
+                        failure = error
+                        return .rollback
+                    }
+                    if advancingCheckpoint { try SQLiteCheckpointStore.save(event.position, named: name, in: db) }
+                    _ = try SQLiteDeadLetterStore.remove(id: id, in: db)
+                    return .commit
+                }
+                if let failure {
+                    let kept = try SQLiteDeadLetterStore.recordFailedRetry(id: id, error: "\(failure)", in: db)
+                    result = kept.map { .failed($0) } ?? .gone
+                }
+                return result
+            }
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 /// stores: at-least-once.
 ///
 /// The checkpoint is saved after the handlers of a batch ran, so a crash in
-/// between applies those events again on restart.
+/// between applies those events again on restart. A retried dead letter is
+/// applied, then its entry removed: a crash in between leaves the entry, and a
+/// second retry applies the event again.
 ///
 /// ```swift
 /// let runnable = CheckpointedProjection(
@@ -62,5 +64,23 @@ public struct CheckpointedProjection<P: Projection>: RunnableProjection {
 
     public func deadLetterCount() async throws -> Int {
         try await deadLetters.count(subscriber: name)
+    }
+
+    public func retry(_ event: EventRecord, deadLetter id: Int64, advancingCheckpoint: Bool) async throws
+        -> DeadLetterRetryResult
+    {
+        guard try await deadLetters.deadLetter(id: id) != nil else { return .gone }
+        if advancingCheckpoint, try await checkpoint() >= event.position {
+            try await deadLetters.remove(id: id)
+            return .alreadyApplied
+        }
+        do {
+            try await projection.apply(event)
+        } catch {
+            return try await deadLetters.recordFailedRetry(id: id, error: "\(error)").map { .failed($0) } ?? .gone
+        }
+        if advancingCheckpoint { try await checkpoints.save(event.position, named: name) }
+        try await deadLetters.remove(id: id)
+        return .applied
     }
 }

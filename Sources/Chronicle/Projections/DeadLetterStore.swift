@@ -9,6 +9,8 @@
 /// - ``park(_:subscriber:error:attempts:)`` assigns a new, increasing id.
 /// - ``deadLetters(subscriber:limit:)`` lists entries in id order; `nil` lists all subscribers.
 /// - ``remove(id:)`` and ``purge(subscriber:)`` report how many entries went.
+/// - ``recordFailedRetry(id:error:)`` keeps the entry's id and event, adds one
+///   attempt, and replaces the error and the time.
 public protocol DeadLetterStore: Sendable {
     /// Parks an event.
     ///
@@ -53,4 +55,38 @@ public protocol DeadLetterStore: Sendable {
     /// - Throws: A store error.
     @discardableResult
     func purge(subscriber: String?) async throws -> Int
+
+    /// Records that a retry of an entry failed again: one more attempt, the new
+    /// error, the time of this failure. The entry keeps its id.
+    ///
+    /// - Parameters:
+    ///   - id: The entry's id.
+    ///   - error: The retry's error, as text.
+    /// - Returns: The updated entry, or `nil` when there is no entry with this id.
+    /// - Throws: A store error.
+    @discardableResult
+    func recordFailedRetry(id: Int64, error: String) async throws -> DeadLetter?
+
+    /// One entry, by id.
+    ///
+    /// - Parameter id: The entry's id.
+    /// - Returns: The entry, or `nil` when there is none with this id.
+    /// - Throws: A store error.
+    func deadLetter(id: Int64) async throws -> DeadLetter?
+}
+
+extension DeadLetterStore {
+    /// One entry, by id: this default scans ``deadLetters(subscriber:limit:)``;
+    /// stores with an index on the id look it up directly.
+    ///
+    /// ```swift
+    /// if let letter = try await deadLetters.deadLetter(id: 12) { print(letter.error) }
+    /// ```
+    ///
+    /// - Parameter id: The entry's id.
+    /// - Returns: The entry, or `nil` when there is none with this id.
+    /// - Throws: A store error.
+    public func deadLetter(id: Int64) async throws -> DeadLetter? {
+        try await deadLetters(subscriber: nil, limit: Int.max).first { $0.id == id }
+    }
 }

@@ -45,4 +45,19 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
         entries.removeAll { subscriber == nil || $0.subscriber == subscriber }
         return before - entries.count
     }
+
+    @discardableResult
+    public func recordFailedRetry(id: Int64, error: String) async throws -> DeadLetter? {
+        guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
+        let old = entries[index]
+        let updated = DeadLetter(
+            id: old.id, subscriber: old.subscriber, position: old.position, eventId: old.eventId, stream: old.stream,
+            type: old.type, error: error, attempts: old.attempts + 1, failedAt: Date())
+        entries[index] = updated
+        return updated
+    }
+
+    public func deadLetter(id: Int64) async throws -> DeadLetter? {
+        entries.first { $0.id == id }
+    }
 }

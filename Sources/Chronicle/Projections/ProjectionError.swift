@@ -16,6 +16,7 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
             case unknownProjection = "unknown projection"
             case stopped = "projection stopped"
             case busy = "projection busy"
+            case deadLetterMismatch = "dead letter does not match the log"
         }
 
         private let value: Value
@@ -29,6 +30,8 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
         public static let stopped = Code(.stopped)
         /// The projection is already being rebuilt or caught up by another call.
         public static let busy = Code(.busy)
+        /// A dead letter's event is not in the log at its position (or another event is).
+        public static let deadLetterMismatch = Code(.deadLetterMismatch)
 
         public var description: String { value.rawValue }
 
@@ -78,4 +81,6 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
     public static let stopped = Code.stopped
     /// The projection is busy.
     public static let busy = Code.busy
+    /// A dead letter does not match the log.
+    public static let deadLetterMismatch = Code.deadLetterMismatch
 }

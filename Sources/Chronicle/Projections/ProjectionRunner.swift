@@ -257,7 +257,7 @@ public actor ProjectionRunner: Service {
         }
     }
 
-    private func didCommit(_ name: String, _ position: GlobalPosition) {
+    func didCommit(_ name: String, _ position: GlobalPosition) {
         committed[name] = position
         positionWaiters.removeAll { waiter in
             guard waiter.names.allSatisfy({ committed[$0, default: .none] >= waiter.position }) else { return false }
@@ -276,7 +276,7 @@ public actor ProjectionRunner: Service {
 
     // MARK: - Followers
 
-    private func startFollower(_ name: String) {
+    func startFollower(_ name: String) {
         guard let entry = entries[name], followers[name] == nil else { return }
         states[name] = .running
         let store = store
@@ -320,7 +320,7 @@ public actor ProjectionRunner: Service {
         return names
     }
 
-    private func entry(named name: String) throws -> Entry {
+    func entry(named name: String) throws -> Entry {
         guard let entry = entries[name] else {
             throw ProjectionError(
                 code: .unknownProjection,
@@ -329,7 +329,7 @@ public actor ProjectionRunner: Service {
         return entry
     }
 
-    private func claim(_ name: String) throws {
+    func claim(_ name: String) throws {
         if !busy.insert(name).inserted {
             throw ProjectionError(
                 code: .busy, message: "projection '\(name)' is already being rebuilt, reset or caught up",
@@ -337,5 +337,5 @@ public actor ProjectionRunner: Service {
         }
     }
 
-    private func release(_ name: String) { busy.remove(name) }
+    func release(_ name: String) { busy.remove(name) }
 }

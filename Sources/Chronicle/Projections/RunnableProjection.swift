@@ -20,6 +20,12 @@
 ///   true, moves the checkpoint to the event's position.
 /// - ``reset()`` clears the read model, the checkpoint and the projection's dead
 ///   letters. Exactly-once implementations do each of these atomically.
+/// - ``retry(_:deadLetter:advancingCheckpoint:)`` applies the event once, with
+///   no retries, and removes the dead letter when the handler succeeds;
+///   exactly-once implementations apply, move the checkpoint and remove in one
+///   transaction. When the handler throws, the read model is left as before the
+///   call (as far as the store allows) and the entry gets one more attempt and
+///   the new error through ``DeadLetterStore/recordFailedRetry(id:error:)``.
 public protocol RunnableProjection: Sendable {
     /// The projection's stable name.
     var name: String { get }
@@ -69,6 +75,32 @@ public protocol RunnableProjection: Sendable {
     /// - Returns: The count.
     /// - Throws: A store error.
     func deadLetterCount() async throws -> Int
+
+    /// Applies an event that was parked in the dead-letter store once more, and
+    /// removes its entry when the handler succeeds. ``ProjectionRunner/retry(_:)``
+    /// calls this after deciding whether the projection went past the event.
+    ///
+    /// With `advancingCheckpoint` false the projection skipped the event: it is
+    /// applied out of order and the checkpoint stays. With `advancingCheckpoint`
+    /// true the projection stopped at the event (its checkpoint is before it): the
+    /// event is applied and the checkpoint moves to its position; when the
+    /// checkpoint has reached the event meanwhile, the projection applied it
+    /// already, so nothing is applied and the entry is removed.
+    ///
+    /// ```swift
+    /// let result = try await runnable.retry(event, deadLetter: letter.id, advancingCheckpoint: false)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - event: The parked event, read back from the log.
+    ///   - id: The dead letter's id.
+    ///   - advancingCheckpoint: Whether the checkpoint moves to the event's position.
+    /// - Returns: ``DeadLetterRetryResult/applied``, ``DeadLetterRetryResult/alreadyApplied``,
+    ///   ``DeadLetterRetryResult/failed(_:)`` with the updated entry, or
+    ///   ``DeadLetterRetryResult/gone`` when no entry has this id.
+    /// - Throws: A store error (not the handler's error: that is a `.failed` result).
+    func retry(_ event: EventRecord, deadLetter id: Int64, advancingCheckpoint: Bool) async throws
+        -> DeadLetterRetryResult
 }
 
 /// A projection's handler threw for the event at ``index`` of a batch; the
