@@ -46,6 +46,7 @@ let package = Package(
             dependencies: [
                 "Chronicle", "ChronicleSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The standalone `chronicle` executable (not `Sources/chronicle`, which
@@ -62,6 +63,16 @@ let package = Package(
         .executableTarget(
             name: "ChronicleTestHelper",
             dependencies: ["Chronicle", "ChronicleSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // An app's admin tool embedding ChronicleCLI with two projections, which the
+        // CLI tests drive as a subprocess (projections, dlq retry, stats).
+        .executableTarget(
+            name: "ChronicleCLITestApp",
+            dependencies: [
+                "Chronicle", "ChronicleSQLite", "ChronicleCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .executableTarget(
             name: "QuickStart",
@@ -95,7 +106,7 @@ let package = Package(
         .testTarget(
             name: "ChronicleCLITests",
             dependencies: [
-                "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool",
+                "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool", "ChronicleCLITestApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -13,23 +13,50 @@ public import ArgumentParser
 /// await CommandRunner.main(ShopAdmin.self)
 /// ```
 ///
-/// Commands that need more than the event log (projections, dead letters,
-/// checkpoints) join this list as those features land.
+/// An app with projections uses ``storeCommands(projections:)`` instead, which
+/// adds `projections` and makes `stats` and `dlq retry` use its projections.
 public enum ChronicleCommands {
     /// The version `chronicle --version` prints.
     public static let version = "0.1.0-dev"
 
-    /// `init`, `append`, `streams`, `tail`, `events` and `stats`.
-    public static let storeCommands: [any ParsableCommand.Type] = [
-        InitCommand.self, AppendCommand.self, StreamsCommand.self, TailCommand.self, EventsCommand.self,
-        StatsCommand.self,
-    ]
+    /// `init`, `append`, `streams`, `tail`, `events`, `stats`, `checkpoints` and
+    /// `dlq`: the commands of the standalone tool, which runs no app code (so its
+    /// `dlq retry` explains that retrying needs the app's tool).
+    public static let storeCommands: [any ParsableCommand.Type] = storeCommands(projections: NoProjectionCatalog.self)
+
+    /// The store commands for an app's own tool, with its projections: the
+    /// commands of ``storeCommands`` (with `stats` reporting the projections'
+    /// lag through their filters, and a `dlq retry` that re-applies parked events
+    /// through their handlers) plus `projections list|status|rebuild|catch-up|reset`.
+    ///
+    /// ```swift
+    /// struct ShopAdmin: AsyncParsableCommand {
+    ///     static let configuration = CommandConfiguration(
+    ///         commandName: "shop-admin",
+    ///         subcommands: ChronicleCommands.storeCommands(projections: ShopProjections.self) + [ShopReport.self])
+    /// }
+    /// ```
+    ///
+    /// - Parameter catalog: The app's ``ProjectionCatalog``.
+    /// - Returns: The command types, for `CommandConfiguration(subcommands:)`.
+    public static func storeCommands<Catalog: ProjectionCatalog>(projections catalog: Catalog.Type)
+        -> [any ParsableCommand.Type]
+    {
+        var commands: [any ParsableCommand.Type] = [
+            InitCommand.self, AppendCommand.self, StreamsCommand.self, TailCommand.self, EventsCommand.self,
+            StatsCommand<Catalog>.self, CheckpointsCommand.self, DeadLettersCommand<Catalog>.self,
+        ]
+        if Catalog.self != NoProjectionCatalog.self { commands.append(ProjectionsCommand<Catalog>.self) }
+        return commands
+    }
 
     /// The providers `stats` asks for the projections and consumer groups to
     /// report and check against the alert thresholds.
     ///
-    /// Empty by default: the store has no projections or consumer groups yet.
-    /// An app that keeps its own checkpoints binds providers around the run:
+    /// Empty by default: `stats` reports every checkpoint and dead-letter
+    /// subscriber of the store itself. An app whose readers keep their positions
+    /// elsewhere binds providers around the run (a provider's status replaces the
+    /// plain subscriber of the same name):
     ///
     /// ```swift
     /// let provider = ConsumerStatusProvider { opened in try await myCheckpoints.statuses(in: opened) }

@@ -14,6 +14,9 @@ public struct ConsumerStatus: Hashable, Sendable {
         case projection
         /// A consumer group of the bus.
         case consumerGroup = "consumer group"
+        /// A reader known only by its checkpoint or its dead letters: what the
+        /// standalone tool, which runs no app code, sees of projections and consumers.
+        case subscriber
     }
 
     /// The kind of reader.

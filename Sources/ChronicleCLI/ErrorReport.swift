@@ -20,7 +20,9 @@ public struct ErrorReport: Sendable {
     /// ``CommandError`` keeps its status. ``EventStoreError``: wrong expected
     /// version and duplicate event are conflicts (3); invalid stream names, events,
     /// metadata, arguments and oversized events are bad input (2); everything else
-    /// is a failure (1). Other errors are failures described on one line.
+    /// is a failure (1). ``Chronicle/ProjectionError``: an unknown projection is
+    /// bad input (2), the rest failures (1). Other errors are failures described
+    /// on one line.
     ///
     /// - Parameter error: The error a command threw.
     public init(_ error: any Error) {
@@ -31,6 +33,9 @@ public struct ErrorReport: Sendable {
         case let error as EventStoreError:
             message = ErrorReport.oneLine(error.message)
             status = ErrorReport.status(for: error.code)
+        case let error as ProjectionError:
+            message = ErrorReport.oneLine(error.message)
+            status = error.code == .unknownProjection ? .badInput : .failure
         default:
             message = ErrorReport.oneLine(ErrorReport.describe(error))
             status = .failure

@@ -1,5 +1,5 @@
 public import Chronicle
-internal import ChronicleSQLite
+public import ChronicleSQLite
 internal import Foundation
 
 /// A store opened by a command, with what tools need beyond the event log:
@@ -18,7 +18,22 @@ public struct OpenedStore: Sendable {
     /// Whether opening created the store.
     public let wasCreated: Bool
 
-    private let sqlite: SQLiteEventStore
+    /// The SQLite store itself: what a ``ProjectionCatalog`` builds projections on.
+    public let sqlite: SQLiteEventStore
+
+    /// The checkpoints of the store's projections and consumers.
+    ///
+    /// ```swift
+    /// for checkpoint in try await opened.checkpoints.checkpoints() { print(checkpoint.name, checkpoint.position) }
+    /// ```
+    public var checkpoints: any CheckpointStore { sqlite.checkpoints }
+
+    /// The events the store's projections and consumers parked after their last retry.
+    ///
+    /// ```swift
+    /// let stuck = try await opened.deadLetters.count(subscriber: nil)
+    /// ```
+    public var deadLetters: any DeadLetterStore { sqlite.deadLetters }
 
     /// One file of a store and its size.
     public struct File: Hashable, Sendable {

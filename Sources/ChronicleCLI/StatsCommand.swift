@@ -3,21 +3,32 @@ internal import Chronicle
 internal import Foundation
 
 /// `chronicle stats`: counts, head, size, readers' lag, and alert thresholds.
-struct StatsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+///
+/// In the standalone tool every checkpoint (and every subscriber with dead
+/// letters) is a reader; an app's tool reports its projections with their own
+/// filters first, then the other subscribers.
+struct StatsCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
         commandName: "stats",
         abstract: "Show event and stream counts, the head, the store's size and readers' lag; alert on thresholds.",
         discussion: ChronicleCommands.discussion(
             """
+            Readers are the projections and consumers that keep a checkpoint in the store, and any
+            subscriber with dead letters. For each: its checkpoint, its lag in events (head position
+            minus checkpoint), its lag in seconds (the age of the oldest event after its checkpoint)
+            and its dead letters. An app's own tool reports its projections first, their lag in
+            seconds counting only the events they handle.
+
             Any exceeded threshold prints an ALERT line on standard error and exits with code 4, so
-            the command can drive an alerting probe. The thresholds apply to projections and
-            consumer groups; this version of the store has none yet, so they never trip.
+            the command can drive an alerting probe.
 
             EXAMPLES
               chronicle stats --store events.sqlite
-              chronicle stats --json | jq .events
+              chronicle stats --json | jq .consumers
               chronicle stats --max-lag 1000 --max-lag-seconds 30 --max-dead-letters 0 || page-the-on-call
             """))
+    }
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -42,13 +53,18 @@ struct StatsCommand: AsyncParsableCommand {
             throw CommandError(.badInput, "--max-dead-letters must be 0 or more, got \(maxDeadLetters)")
         }
         let thresholds = AlertThresholds(maxLag: maxLag, maxLagSeconds: maxLagSeconds, maxDeadLetters: maxDeadLetters)
-        let opened = try await storeOptions.open(.existing)
-        defer { opened.close() }
+        let session = try await ProjectionSession.open(Catalog.self, storeOptions: storeOptions)
+        defer { session.close() }
+        let opened = session.opened
         let statistics = try await opened.store.statistics()
         let schemaVersion = try await opened.schemaVersion()
-        var consumers: [ConsumerStatus] = []
+        var consumers = try await SubscriberStatuses.collect(
+            opened, projections: session.projections, runner: session.projections.isEmpty ? nil : session.runner)
         for provider in ChronicleCommands.consumerStatusProviders {
-            consumers += try await provider.statuses(opened)
+            let provided = try await provider.statuses(opened)
+            let names = Set(provided.map(\.name))
+            consumers.removeAll { $0.kind == .subscriber && names.contains($0.name) }
+            consumers += provided
         }
         let alerts = thresholds.alerts(for: consumers)
         let files = opened.files()
@@ -89,7 +105,7 @@ struct StatsCommand: AsyncParsableCommand {
         }
         out.line()
         if consumers.isEmpty {
-            out.line(out.styled("no projections or consumer groups", .dim))
+            out.line(out.styled("no projections, consumer groups or other subscribers", .dim))
             return
         }
         var table = Table([

@@ -133,23 +133,30 @@ struct StreamsShowCommand: AsyncParsableCommand {
                 out.styled(streamName.description, .bold) + out.styled("  version \(version)", .dim))
             for record in shown {
                 out.line()
-                out.line(
-                    out.styled("#\(record.version)", .bold) + "  " + out.styled(record.type, .cyan)
-                        + out.styled(
-                            "  position \(record.position)  \(Timestamp.format(record.recordedAt))", .dim))
-                var details = ["id \(record.id.uuidString.lowercased())", "schema \(record.schemaVersion)"]
-                if let correlation = record.metadata.correlationId { details.append("correlation \(correlation)") }
-                if let causation = record.metadata.causationId { details.append("causation \(causation)") }
-                for (key, value) in record.metadata.headers.sorted(by: { $0.key < $1.key }) {
-                    details.append("\(key)=\(value)")
-                }
-                out.line(out.styled("    " + details.joined(separator: "  "), .dim))
-                out.line(Formatting.prettyData(record.data, prefix: "    "))
+                EventText.print(record, to: out)
             }
         }
         if events.count > limit, let last = shown.last {
             out.flush()
             TextOutput.standardError.line("more events follow: run again with --from \(last.version + 1)")
         }
+    }
+}
+
+/// An event for people: version, type, position and time; id, schema and
+/// metadata; the data pretty-printed (`streams show`, `dlq show`).
+enum EventText {
+    static func print(_ record: EventRecord, to out: TextOutput) {
+        out.line(
+            out.styled("#\(record.version)", .bold) + "  " + out.styled(record.type, .cyan)
+                + out.styled("  position \(record.position)  \(Timestamp.format(record.recordedAt))", .dim))
+        var details = ["id \(record.id.uuidString.lowercased())", "schema \(record.schemaVersion)"]
+        if let correlation = record.metadata.correlationId { details.append("correlation \(correlation)") }
+        if let causation = record.metadata.causationId { details.append("causation \(causation)") }
+        for (key, value) in record.metadata.headers.sorted(by: { $0.key < $1.key }) {
+            details.append("\(key)=\(value)")
+        }
+        out.line(out.styled("    " + details.joined(separator: "  "), .dim))
+        out.line(Formatting.prettyData(record.data, prefix: "    "))
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
 import Synchronization
 
-/// Runs the built `chronicle` executable as a separate OS process.
+/// Runs the built `chronicle` executable (or another executable of the package,
+/// such as `ChronicleCLITestApp`) as a separate OS process.
 ///
-/// The test bundle and the executable are built into the same products
-/// directory (the test target depends on `ChronicleTool` for that reason).
+/// The test bundle and the executables are built into the same products
+/// directory (the test target depends on their targets for that reason).
 enum ChronicleProcess {
     struct Output: Sendable, CustomStringConvertible {
         let status: Int32
@@ -17,9 +18,11 @@ enum ChronicleProcess {
         var description: String { "status \(status)\nstdout:\n\(standardOutput)\nstderr:\n\(standardError)" }
     }
 
-    static var executableURL: URL {
+    static var executableURL: URL { executableURL("chronicle") }
+
+    static func executableURL(_ name: String) -> URL {
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return testBinary.deletingLastPathComponent().appendingPathComponent("chronicle")
+        return testBinary.deletingLastPathComponent().appendingPathComponent(name)
     }
 
     /// The test process's environment without anything that changes the tool's behaviour.
@@ -33,10 +36,11 @@ enum ChronicleProcess {
 
     /// Runs `chronicle` to completion.
     static func run(
-        _ arguments: [String], standardInput: Data? = nil, environment overrides: [String: String] = [:]
+        _ arguments: [String], standardInput: Data? = nil, environment overrides: [String: String] = [:],
+        executable: String = "chronicle"
     ) async throws -> Output {
         let process = Process()
-        process.executableURL = executableURL
+        process.executableURL = executableURL(executable)
         process.arguments = arguments
         process.environment = environment(overrides)
         let out = Pipe()
@@ -62,11 +66,13 @@ enum ChronicleProcess {
     }
 
     /// Starts `chronicle` and hands back a handle that reads its output line by line, on demand.
-    static func start(_ arguments: [String]) throws -> Running {
+    static func start(
+        _ arguments: [String], environment overrides: [String: String] = [:], executable: String = "chronicle"
+    ) throws -> Running {
         let process = Process()
-        process.executableURL = executableURL
+        process.executableURL = executableURL(executable)
         process.arguments = arguments
-        process.environment = environment()
+        process.environment = environment(overrides)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

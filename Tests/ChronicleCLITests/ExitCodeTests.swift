@@ -94,9 +94,9 @@ struct ExitCodeTests {
         Fixtures.expectFailure(unwritable, status: 1, containing: "cannot create '\(directory.path("nowhere/out.jsonl")).partial'")
     }
 
-    /// No projection or consumer group exists yet, so the executable cannot trip a
-    /// threshold; this runs the same commands in-process with a provider that
-    /// reports a lagging projection.
+    /// A provider bound around an in-process run reports a lagging projection
+    /// (thresholds tripped by real checkpoints and dead letters, through the
+    /// executable, are in StandaloneProjectionCommandTests).
     @Test func exceededThresholdsExitWithFour() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("events.sqlite")

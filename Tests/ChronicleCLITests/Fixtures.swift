@@ -51,7 +51,7 @@ enum Fixtures {
     /// Checks the shape of a failure: the status, one line on standard error
     /// that contains `fragment`, nothing on standard output, no crash report.
     static func expectFailure(
-        _ output: ChronicleProcess.Output, status: Int32, containing fragment: String,
+        _ output: ChronicleProcess.Output, status: Int32, containing fragment: String, tool: String = "chronicle",
         sourceLocation: SourceLocation = #_sourceLocation
     ) {
         #expect(output.status == status, "\(output)", sourceLocation: sourceLocation)
@@ -59,7 +59,7 @@ enum Fixtures {
         #expect(
             output.standardError.contains(fragment), "stderr lacks '\(fragment)': \(output)",
             sourceLocation: sourceLocation)
-        #expect(output.standardError.hasPrefix("chronicle: error: "), "\(output)", sourceLocation: sourceLocation)
+        #expect(output.standardError.hasPrefix("\(tool): error: "), "\(output)", sourceLocation: sourceLocation)
         for crashSign in ["Fatal error", "Stack dump", "backtrace", "Segmentation", "0x0000"] {
             #expect(!output.standardError.contains(crashSign), "\(output)", sourceLocation: sourceLocation)
         }
