@@ -146,6 +146,9 @@ struct ExitCodeTests {
         #expect(ErrorReport(EventStoreError(code: .storageFull, message: "full")).status == .failure)
         #expect(ErrorReport(CommandError(.alert, nil)).message == nil)
         #expect(ErrorReport(CancellationError()).status == .failure)
+        #expect(ErrorReport(ProjectionError(code: .unknownProjection, message: "no projection named 'x'")).status == .badInput)
+        #expect(ErrorReport(ProjectionError(code: .stopped, message: "stopped\nat 3")).message == "stopped at 3")
+        #expect(ErrorReport(CommandError(.interrupted, "rebuild interrupted")).status.rawValue == 130)
     }
 }
 
