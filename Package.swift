@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ChronicleCLI", targets: ["ChronicleCLI"]),
         .executable(name: "chronicle", targets: ["ChronicleTool"]),
         .executable(name: "chronicle-quickstart", targets: ["QuickStart"]),
+        .executable(name: "order-processing", targets: ["OrderProcessingApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -62,6 +63,24 @@ let package = Package(
         .executableTarget(
             name: "ChronicleTestHelper",
             dependencies: ["Chronicle", "ChronicleSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // The order-processing sample: its domain (aggregates, projections, services)
+        // and its command-line app.
+        .target(
+            name: "OrderDomain",
+            dependencies: [
+                "Chronicle", "ChronicleSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Samples/OrderProcessing/OrderDomain"
+        ),
+        .executableTarget(
+            name: "OrderProcessingApp",
+            dependencies: [
+                "OrderDomain", "Chronicle", "ChronicleSQLite", "ChronicleCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Samples/OrderProcessing/App"
         ),
         .executableTarget(
             name: "QuickStart",
