@@ -103,6 +103,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "OrderProcessingTests",
+            dependencies: ["OrderDomain", "OrderProcessingApp", "Chronicle", "ChronicleSQLite", "ChronicleTesting"]
+        ),
+        .testTarget(
             name: "ChronicleSQLiteTests",
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleTesting",

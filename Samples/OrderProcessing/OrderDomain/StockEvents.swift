@@ -4,6 +4,10 @@ public import Chronicle
 public struct StockReceived: DomainEvent, Equatable {
     public static let eventType = "StockReceived"
     public var quantity: Int
+
+    public init(quantity: Int) {
+        self.quantity = quantity
+    }
 }
 
 /// Units were set aside for an order.
@@ -11,6 +15,11 @@ public struct StockReserved: DomainEvent, Equatable {
     public static let eventType = "StockReserved"
     public var orderId: String
     public var quantity: Int
+
+    public init(orderId: String, quantity: Int) {
+        self.orderId = orderId
+        self.quantity = quantity
+    }
 }
 
 /// An order's reservation was given back (the order was cancelled).
@@ -18,4 +27,9 @@ public struct StockReleased: DomainEvent, Equatable {
     public static let eventType = "StockReleased"
     public var orderId: String
     public var quantity: Int
+
+    public init(orderId: String, quantity: Int) {
+        self.orderId = orderId
+        self.quantity = quantity
+    }
 }
