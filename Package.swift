@@ -112,6 +112,8 @@ let package = Package(
                 "Chronicle", "ChronicleSQLite", "ChronicleTesting",
                 "ChronicleTestHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Drives the built `chronicle` executable as a subprocess.
