@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ChronicleCLITests",
             dependencies: [
-                "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool",
+                "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool", "ChronicleTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
