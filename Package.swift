@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "ChronicleCLI", targets: ["ChronicleCLI"]),
         .executable(name: "chronicle", targets: ["ChronicleTool"]),
         .executable(name: "chronicle-quickstart", targets: ["QuickStart"]),
+        .executable(name: "order-processing", targets: ["OrderProcessingApp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -74,6 +75,24 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The order-processing sample: its domain (aggregates, projections, services)
+        // and its command-line app.
+        .target(
+            name: "OrderDomain",
+            dependencies: [
+                "Chronicle", "ChronicleSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Samples/OrderProcessing/OrderDomain"
+        ),
+        .executableTarget(
+            name: "OrderProcessingApp",
+            dependencies: [
+                "OrderDomain", "Chronicle", "ChronicleSQLite", "ChronicleCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Samples/OrderProcessing/App"
+        ),
         .executableTarget(
             name: "QuickStart",
             dependencies: ["Chronicle", "ChronicleSQLite"],
@@ -95,18 +114,25 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "OrderProcessingTests",
+            dependencies: ["OrderDomain", "OrderProcessingApp", "Chronicle", "ChronicleSQLite", "ChronicleTesting"]
+        ),
+        .testTarget(
             name: "ChronicleSQLiteTests",
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleTesting",
                 "ChronicleTestHelper",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Drives the built `chronicle` executable as a subprocess.
         .testTarget(
             name: "ChronicleCLITests",
             dependencies: [
-                "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool", "ChronicleCLITestApp",
+                "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool", "ChronicleTesting",
+                "ChronicleCLITestApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

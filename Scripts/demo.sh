@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs Chronicle's sample on an embedded SQLite file in the current directory.
+# Runs Chronicle's order-processing sample on an embedded SQLite file
+# (order-processing.sqlite in the current directory): `order-processing demo`.
 #
 #   Scripts/demo.sh [--store PATH] [--orders N]
 #
@@ -8,4 +9,4 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 (cd "$here" && source Scripts/install-deps.sh)
 command -v swift >/dev/null || export PATH="/opt/swift/usr/bin:$PATH"
-exec swift run --package-path "$here" chronicle-quickstart "$@"
+exec swift run --package-path "$here" order-processing demo "$@"

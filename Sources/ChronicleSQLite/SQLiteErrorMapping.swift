@@ -28,6 +28,9 @@ enum SQLiteErrorMapping {
         case .SQLITE_IOERR:
             return EventStoreError(
                 code: .storageUnavailable, message: "I/O error on store '\(path)': \(detail)", cause: error)
+        case .SQLITE_MISUSE:
+            return EventStoreError(
+                code: .storageUnavailable, message: "store '\(path)' is closed", cause: error)
         case .SQLITE_BUSY, .SQLITE_LOCKED:
             return EventStoreError(
                 code: .storageUnavailable,

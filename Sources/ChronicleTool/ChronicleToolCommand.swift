@@ -17,6 +17,8 @@ struct ChronicleToolCommand: AsyncParsableCommand {
               chronicle streams list
               chronicle tail --follow
               chronicle stats --max-lag 1000
+              chronicle checkpoints list
+              chronicle dlq list --subscriber order-summary
 
             \(ExitStatus.helpText)
             """,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Chronicle
 import ChronicleCLI
+import ChronicleTesting
 import Testing
 
 // The embedding example of Docs/CLI.md, compiled and run.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Chronicle
 import ChronicleCLI
 import ChronicleSQLite
+import ChronicleTesting
 import Foundation
 import Testing
 

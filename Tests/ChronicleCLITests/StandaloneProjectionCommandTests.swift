@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleCLI
 import ChronicleSQLite
+import ChronicleTesting
 import Foundation
 import Testing
 

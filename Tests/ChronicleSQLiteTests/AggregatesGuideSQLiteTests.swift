@@ -4,6 +4,7 @@
 
 import Chronicle
 import ChronicleSQLite
+import ChronicleTesting
 import Foundation
 import Testing
 

@@ -32,6 +32,15 @@ struct SQLiteStoreFileTests {
         try reopened.close()
     }
 
+    @Test func aClosedStoreSaysSo() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await SQLiteEventStore(path: directory.path("closed.sqlite"))
+        try store.close()
+        let error = try await #require(throws: EventStoreError.self) { try await store.headPosition() }
+        #expect(error.code == .storageUnavailable)
+        #expect(error.message.hasSuffix("is closed"), "got: \(error.message)")
+    }
+
     @Test func durabilityIsFullByDefaultOnTheWriter() async throws {
         let directory = try TemporaryDirectory()
         let full = try await SQLiteEventStore(path: directory.path("full.sqlite"))

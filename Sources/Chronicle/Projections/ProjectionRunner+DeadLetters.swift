@@ -42,12 +42,8 @@ extension ProjectionRunner {
         let entry = try entry(named: name)
         try claim(name)
         defer { release(name) }
-        let follower = followers.removeValue(forKey: name)
-        if let follower {
-            follower.cancel()
-            await follower.value
-        }
-        defer { if follower != nil && isRunning { startFollower(name) } }
+        await pauseFollower(name)
+        defer { if isRunning { startFollower(name) } }
 
         let runnable = entry.runnable
         guard let event = try await store.readAll(from: letter.position, limit: 1).first,

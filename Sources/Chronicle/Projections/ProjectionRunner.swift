@@ -121,22 +121,8 @@ public actor ProjectionRunner: Service {
         for name in try resolve(names) where followers[name] == nil {
             try claim(name)
             defer { release(name) }
-            let entry = entries[name]!
-            let target = try await store.headPosition()
             states[name] = .running
-            let started = ContinuousClock.now
-            do {
-                try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) {
-                    position, _ in
-                    progress(Self.progress(name, position, target, since: started))
-                    await self.didCommit(name, position)
-                }
-                states[name] = .caughtUp
-            } catch {
-                states[name] = .stopped(error: "\(error)")
-                failWaiters(name, error)
-                throw error
-            }
+            try await driveToHead(name, progress: progress)
         }
     }
 
@@ -163,17 +149,26 @@ public actor ProjectionRunner: Service {
         let entry = try entry(named: name)
         try claim(name)
         defer { release(name) }
-        if let follower = followers.removeValue(forKey: name) {
-            follower.cancel()
-            await follower.value
-        }
+        await pauseFollower(name)
         states[name] = .rebuilding
-        let started = ContinuousClock.now
+        defer { if isRunning { startFollower(name) } }
         do {
             try await entry.runnable.reset()
+        } catch {
+            states[name] = .stopped(error: "\(error)")
+            throw error
+        }
+        logger.info("rebuilding projection", metadata: ["projection": "\(name)"])
+        try await driveToHead(name, progress: progress)
+    }
+
+    /// Processes one projection up to the head as it is now, reporting progress;
+    /// marks it caught up, or stopped (failing its waiters) when that fails.
+    private func driveToHead(_ name: String, progress: @escaping @Sendable (RebuildProgress) -> Void) async throws {
+        let started = ContinuousClock.now
+        do {
             let target = try await store.headPosition()
-            logger.info("rebuilding projection", metadata: ["projection": "\(name)", "head": "\(target)"])
-            try await Self.drive(entry, store: store, batchSize: batchSize, until: target, logger: logger) {
+            try await Self.drive(entries[name]!, store: store, batchSize: batchSize, until: target, logger: logger) {
                 position, _ in
                 progress(Self.progress(name, position, target, since: started))
                 await self.didCommit(name, position)
@@ -182,10 +177,16 @@ public actor ProjectionRunner: Service {
         } catch {
             states[name] = .stopped(error: "\(error)")
             failWaiters(name, error)
-            if isRunning { startFollower(name) }
             throw error
         }
-        if isRunning { startFollower(name) }
+    }
+
+    /// Stops a projection's follower, if one runs, and waits for its batch in flight.
+    func pauseFollower(_ name: String) async {
+        if let follower = followers.removeValue(forKey: name) {
+            follower.cancel()
+            await follower.value
+        }
     }
 
     /// Clears a projection's read model, checkpoint and dead letters; it starts
@@ -197,10 +198,7 @@ public actor ProjectionRunner: Service {
         let entry = try entry(named: name)
         try claim(name)
         defer { release(name) }
-        if let follower = followers.removeValue(forKey: name) {
-            follower.cancel()
-            await follower.value
-        }
+        await pauseFollower(name)
         try await entry.runnable.reset()
         states[name] = .idle
         if isRunning { startFollower(name) }

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Chronicle
+import ChronicleCLI
+import ChronicleSQLite
+import Foundation
+import GRDB
+import OrderDomain
+
+/// `order-processing orders [--status S] [--json]`: the order summary read model.
+struct OrdersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orders",
+        abstract: "List orders from the order-summary read model.",
+        discussion: """
+            Examples:
+              order-processing orders --status paid
+              order-processing orders --json --limit 5
+            """)
+
+    @OptionGroup var options: ShopOptions
+
+    @Option(help: "Only orders with this status (\(Order.Status.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var status: String?
+
+    @Option(help: "The most orders to list.")
+    var limit: Int = 50
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if let status, Order.Status(rawValue: status) == nil {
+            throw ValidationError("unknown status '\(status)'")
+        }
+        if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        guard FileManager.default.fileExists(atPath: options.store) else {
+            throw CommandError(.failure, "no store at '\(options.store)'; run 'order-processing demo' first")
+        }
+        let shop = try await Shop.open(path: options.store)
+        try await shop.projectionRunner().catchUp()
+        let rows = try await OrderSummaryQuery(store: shop.store).orders(status: status, limit: limit)
+        let out = TextOutput.standardOutput
+        if json {
+            let data = try JSONSerialization.data(withJSONObject: rows.map(\.json), options: [.sortedKeys])
+            out.line(String(decoding: data, as: UTF8.self))
+            return
+        }
+        var table = Table([
+            .init("ORDER"), .init("CUSTOMER"), .init("STATUS"), .init("ITEMS", alignment: .right),
+            .init("TOTAL", alignment: .right), .init("PLACED"),
+        ])
+        for row in rows {
+            table.append([row.orderId, row.customer, row.status, "\(row.itemCount)", Money.format(row.totalCents), row.placedAt])
+        }
+        table.print(to: out)
+    }
+}
+
+/// Money in cents, printed as units with two decimals.
+enum Money {
+    static func format(_ cents: Int) -> String {
+        let sign = cents < 0 ? "-" : ""
+        let value = abs(cents)
+        return "\(sign)\(value / 100).\(String(format: "%02d", value % 100))"
+    }
+}
