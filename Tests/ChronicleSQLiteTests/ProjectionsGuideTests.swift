@@ -139,6 +139,22 @@ struct ProjectionsGuideTests {
         // --- end ---
         #expect(try await store.checkpoints.checkpoint(named: "audit")?.position == 2)
 
+        // A mail that failed its last attempt, parked (as the runner parks it).
+        let cancellation = try await store.readAll(from: 2, limit: 1)[0]
+        try await store.deadLetters.park(
+            cancellation, subscriber: "cancellation-mailer", error: "mail server down", attempts: 5)
+        // --- guide: retry ---
+        for letter in try await store.deadLetters.deadLetters(subscriber: "cancellation-mailer", limit: 100) {
+            switch try await runner.retry(letter) {
+            case .applied, .alreadyApplied: print("dead letter \(letter.id) resolved")
+            case .failed(let kept): print("still failing after \(kept.attempts) attempts: \(kept.error)")
+            case .notReached, .gone: break
+            }
+        }
+        // --- end ---
+        #expect(await outbox.sent.count == 2, "the parked mail was sent")
+        #expect(try await store.deadLetters.count(subscriber: nil) == 0)
+
         await services.triggerGracefulShutdown()
         try await running.value
     }
