@@ -89,4 +89,20 @@ struct EmbeddingExampleTests {
         #expect(counts == [10, 10, 10])
         #expect(try await store.checkpoints.checkpoint(named: "mailer")?.position == 30)
     }
+
+    /// The Swift blocks of the guides that show embedding are this file's code:
+    /// every line of them (but imports and `main`) appears here.
+    @Test(arguments: [("Docs/CLI.md", "ShopAdmin"), ("Docs/Projections.md", "ShopProjections")])
+    func theGuidesShowThisCode(guide: String, marker: String) throws {
+        let here = URL(fileURLWithPath: #filePath)
+        let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let page = try String(contentsOf: root.appendingPathComponent(guide), encoding: .utf8)
+        let source = try String(contentsOf: here, encoding: .utf8)
+        let blocks = page.components(separatedBy: "```swift\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        let shown = try #require(blocks.first { $0.contains("enum \(marker)") || $0.contains("struct \(marker)") })
+        for line in shown.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !line.isEmpty && !line.hasPrefix("import ") && !line.hasPrefix("await CommandRunner.main") {
+            #expect(source.contains(line), "\(guide) shows a line this test does not run: \(line)")
+        }
+    }
 }
