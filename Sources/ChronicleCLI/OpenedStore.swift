@@ -18,7 +18,12 @@ public struct OpenedStore: Sendable {
     /// Whether opening created the store.
     public let wasCreated: Bool
 
-    /// The SQLite store itself: what a ``ProjectionCatalog`` builds projections on.
+    /// The SQLite store itself: what a ``ProjectionCatalog`` builds projections on,
+    /// and what an app's own commands run their projections or queries against.
+    ///
+    /// ```swift
+    /// let runner = try ProjectionRunner(store: opened.sqlite, projections: [opened.sqlite.exactlyOnce(OrderCount())])
+    /// ```
     public let sqlite: SQLiteEventStore
 
     /// The checkpoints of the store's projections and consumers.

@@ -132,7 +132,9 @@ public actor ProjectionRunner: Service {
     ///
     /// Each batch commits with its checkpoint, so an interrupted rebuild (the task
     /// cancelled, the process killed) leaves the projection consistent: the next
-    /// ``catchUp(_:)``, ``run()`` or rebuild goes on from its checkpoint.
+    /// ``catchUp(_:progress:)`` or ``run()`` goes on from its checkpoint (another
+    /// `rebuild` resets and starts over; `projections rebuild` in ChronicleCLI
+    /// notes an unfinished rebuild and continues it instead).
     ///
     /// ```swift
     /// try await runner.rebuild("order-summary") { progress in
