@@ -115,7 +115,10 @@ let package = Package(
         ),
         .testTarget(
             name: "OrderProcessingTests",
-            dependencies: ["OrderDomain", "OrderProcessingApp", "Chronicle", "ChronicleSQLite", "ChronicleTesting"]
+            dependencies: [
+                "OrderDomain", "OrderProcessingApp", "Chronicle", "ChronicleSQLite", "ChronicleTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "ChronicleSQLiteTests",
