@@ -46,6 +46,8 @@ let package = Package(
             dependencies: [
                 "Chronicle", "ChronicleSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // The standalone `chronicle` executable (not `Sources/chronicle`, which
@@ -98,6 +100,7 @@ let package = Package(
                 "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ],

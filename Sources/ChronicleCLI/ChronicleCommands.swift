@@ -19,10 +19,10 @@ public enum ChronicleCommands {
     /// The version `chronicle --version` prints.
     public static let version = "0.1.0-dev"
 
-    /// `init`, `append`, `streams`, `tail`, `events` and `stats`.
+    /// `init`, `append`, `streams`, `tail`, `events`, `stats` and `bench`.
     public static let storeCommands: [any ParsableCommand.Type] = [
         InitCommand.self, AppendCommand.self, StreamsCommand.self, TailCommand.self, EventsCommand.self,
-        StatsCommand.self,
+        StatsCommand.self, BenchCommand.self,
     ]
 
     /// The providers `stats` asks for the projections and consumer groups to
