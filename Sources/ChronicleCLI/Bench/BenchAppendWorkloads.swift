@@ -10,14 +10,14 @@ enum BenchAppendWorkloads {
         return try await bench.withFreshStore { store in
             let orders = try bench.orders(store)
             var samples = BenchSamples(capacity: count)
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             for n in 0..<count {
                 let began = ContinuousClock.now
                 try await orders.create(String(n)) { $0.place(n) }
                 samples.record(since: began)
             }
-            let seconds = BenchClock.seconds(from: start, to: .now)
-            return BenchResult(workload: .appendSingle, events: count, seconds: seconds, samples: samples)
+            let (seconds, cpuSeconds) = timer.elapsed()
+            return BenchResult(workload: .appendSingle, events: count, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 
@@ -27,7 +27,7 @@ enum BenchAppendWorkloads {
         return try await bench.withFreshStore { store in
             let orders = try bench.orders(store, cache: 1)
             var samples = BenchSamples(capacity: count)
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             var began = ContinuousClock.now
             try await orders.create("1") { $0.place(0) }
             samples.record(since: began)
@@ -36,11 +36,11 @@ enum BenchAppendWorkloads {
                 try await orders.execute("1") { $0.addItem(n) }
                 samples.record(since: began)
             }
-            let seconds = BenchClock.seconds(from: start, to: .now)
+            let (seconds, cpuSeconds) = timer.elapsed()
             guard try await orders.load("1").version == Int64(count) else {
                 throw CommandError(.failure, "append-stream: the order does not have \(count) events")
             }
-            return BenchResult(workload: .appendStream, events: count, seconds: seconds, samples: samples)
+            return BenchResult(workload: .appendStream, events: count, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 
@@ -50,14 +50,14 @@ enum BenchAppendWorkloads {
         return try await bench.withFreshStore { store in
             let orders = try bench.orders(store)
             var samples = BenchSamples(capacity: count)
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             for n in 0..<count {
                 let began = ContinuousClock.now
                 try await orders.create(String(n)) { $0.placeAddAndPay(n) }
                 samples.record(since: began)
             }
-            let seconds = BenchClock.seconds(from: start, to: .now)
-            return BenchResult(workload: .appendBatch, events: count * 10, seconds: seconds, samples: samples)
+            let (seconds, cpuSeconds) = timer.elapsed()
+            return BenchResult(workload: .appendBatch, events: count * 10, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 
@@ -67,7 +67,7 @@ enum BenchAppendWorkloads {
         let perTask = max(1, bench.count(20_000) / tasks)
         return try await bench.withFreshStore { store in
             let orders = try bench.orders(store, cache: tasks)
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             let samples = try await withThrowingTaskGroup(of: BenchSamples.self) { group in
                 for task in 0..<tasks {
                     group.addTask {
@@ -88,12 +88,12 @@ enum BenchAppendWorkloads {
                 for try await part in group { for value in part.values { all.append(value) } }
                 return all
             }
-            let seconds = BenchClock.seconds(from: start, to: .now)
+            let (seconds, cpuSeconds) = timer.elapsed()
             let head = try await store.headPosition()
             guard head.rawValue == Int64(tasks * perTask) else {
                 throw CommandError(.failure, "append-concurrent: the log holds \(head.rawValue) events, not \(tasks * perTask)")
             }
-            return BenchResult(workload: .appendConcurrent, events: tasks * perTask, seconds: seconds, samples: samples)
+            return BenchResult(workload: .appendConcurrent, events: tasks * perTask, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 }

@@ -15,15 +15,15 @@ enum BenchProjectionWorkload {
             let runner = try ProjectionRunner(
                 store: store, projections: [store.exactlyOnce(projection)], logger: quiet)
             let batches = BatchTimes()
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             try await runner.rebuild(projection.name) { _ in batches.mark() }
-            let seconds = BenchClock.seconds(from: start, to: .now)
+            let (seconds, cpuSeconds) = timer.elapsed()
             let counted = try store.countedEvents()
             guard counted == events else {
                 throw CommandError(.failure, "projection-rebuild counted \(counted) events, not \(events)")
             }
             return BenchResult(
-                workload: .projectionRebuild, events: events, seconds: seconds, samples: batches.samples(since: start))
+                workload: .projectionRebuild, events: events, seconds: seconds, cpuSeconds: cpuSeconds, samples: batches.samples(since: timer.start))
         }
     }
 

@@ -22,7 +22,7 @@ enum BenchReadWorkloads {
             }
             for _ in 0..<5 { _ = try await orders.load("big") }
             var samples = BenchSamples(capacity: loads)
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             for _ in 0..<loads {
                 let began = ContinuousClock.now
                 let order = try await orders.load("big")
@@ -31,9 +31,9 @@ enum BenchReadWorkloads {
                     throw CommandError(.failure, "load: the order has version \(order.version), not \(events)")
                 }
             }
-            let seconds = BenchClock.seconds(from: start, to: .now)
+            let (seconds, cpuSeconds) = timer.elapsed()
             return BenchResult(
-                workload: snapshot ? .loadSnapshot : .load, events: events * loads, seconds: seconds, samples: samples)
+                workload: snapshot ? .loadSnapshot : .load, events: events * loads, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 
@@ -47,7 +47,7 @@ enum BenchReadWorkloads {
             var next = GlobalPosition.start
             var decoded = 0
             var items = 0
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             while true {
                 let began = ContinuousClock.now
                 let page = try await store.readAll(from: next, limit: pageSize)
@@ -63,11 +63,11 @@ enum BenchReadWorkloads {
                 guard let last = page.last, page.count == pageSize else { break }
                 next = last.position.next
             }
-            let seconds = BenchClock.seconds(from: start, to: .now)
+            let (seconds, cpuSeconds) = timer.elapsed()
             guard decoded == events, items > 0 else {
                 throw CommandError(.failure, "replay-all decoded \(decoded) events, not \(events)")
             }
-            return BenchResult(workload: .replayAll, events: decoded, seconds: seconds, samples: samples)
+            return BenchResult(workload: .replayAll, events: decoded, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 }

@@ -39,6 +39,7 @@ struct BenchReport {
                     ("p50_ms", .double(rounded(result.samples.percentile(0.5), 4))),
                     ("p99_ms", .double(rounded(result.samples.percentile(0.99), 4))),
                     ("total_ms", .double(rounded(result.seconds * 1_000, 3))),
+                    ("cpu_us_per_event", .double(rounded(result.cpuSeconds * 1e6 / Double(max(1, result.events)), 2))),
                     ("events", .int(Int64(result.events))),
                     ("operations", .int(Int64(result.samples.count))),
                     ("operation", .string(result.workload.operation)),

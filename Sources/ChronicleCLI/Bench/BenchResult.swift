@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// What one workload of `chronicle bench` measured.
 struct BenchResult: Sendable {
     /// The workload.
@@ -6,6 +8,8 @@ struct BenchResult: Sendable {
     let events: Int
     /// Wall time of the timed part, in seconds.
     let seconds: Double
+    /// Processor time the process used in the timed part (all threads), in seconds.
+    let cpuSeconds: Double
     /// Per-operation times in milliseconds (an append, a load, a delivery, a page or batch).
     let samples: BenchSamples
 
@@ -15,6 +19,29 @@ struct BenchResult: Sendable {
     /// The headline time in milliseconds: the whole run for the workloads that are
     /// one long operation (replay, rebuild), else the median operation.
     var milliseconds: Double { workload.timesWholeRun ? seconds * 1_000 : samples.percentile(0.5) }
+}
+
+/// Measures the timed part of a workload: wall time and the process's processor time.
+struct BenchTimer {
+    let start = ContinuousClock.now
+    let startCPU = BenchTimer.processorSeconds()
+
+    /// Wall and processor seconds since the timer started.
+    func elapsed() -> (seconds: Double, cpuSeconds: Double) {
+        (BenchClock.seconds(from: start, to: .now), Self.processorSeconds() - startCPU)
+    }
+
+    /// User plus system time of the whole process.
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
 }
 
 /// Durations of operations, in milliseconds.

@@ -24,7 +24,7 @@ enum BenchSubscriptionWorkload {
             _ = await received.next()  // caught up with the empty log: live from here
             var samples = BenchSamples(capacity: count)
             var failure: (any Error)?
-            let start = ContinuousClock.now
+            let timer = BenchTimer()
             do {
                 for n in 0..<count {
                     let began = ContinuousClock.now
@@ -40,14 +40,14 @@ enum BenchSubscriptionWorkload {
             } catch {
                 failure = error
             }
-            let seconds = BenchClock.seconds(from: start, to: .now)
+            let (seconds, cpuSeconds) = timer.elapsed()
             subscriber.cancel()
             await subscriber.value
             if let failure { throw failure }
             guard samples.count == count else {
                 throw CommandError(.failure, "subscription-latency: \(samples.count) of \(count) events were delivered")
             }
-            return BenchResult(workload: .subscriptionLatency, events: count, seconds: seconds, samples: samples)
+            return BenchResult(workload: .subscriptionLatency, events: count, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 
