@@ -87,7 +87,7 @@ struct BenchCommand: AsyncParsableCommand {
     /// The workloads named by `--workload` (commas also separate names), in run order.
     private func selectedWorkloads() throws -> [BenchWorkload] {
         let names = workloads.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        if names.isEmpty { return BenchWorkload.allCases }
+        if names.isEmpty { return BenchWorkload.standard }
         var chosen = Set<BenchWorkload>()
         for name in names {
             if let reason = BenchWorkload.unavailable[name] {

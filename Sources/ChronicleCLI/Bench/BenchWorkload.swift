@@ -9,6 +9,11 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case replayAll = "replay-all"
     case projectionRebuild = "projection-rebuild"
     case subscriptionLatency = "subscription-latency"
+    /// Not one of the issue's workloads: run only when named.
+    case codec
+
+    /// The workloads a run without `--workload` runs.
+    static let standard = allCases.filter { $0 != .codec }
 
     /// Workloads the issue lists that this build cannot run yet, and why.
     static let unavailable = ["bus-throughput": "the event bus does not exist yet"]
@@ -25,12 +30,13 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .replayAll: return "read and decode the whole log (30,000 events) in order into typed events"
         case .projectionRebuild: return "rebuild a projection counting events per type into a SQLite table"
         case .subscriptionLatency: return "from calling append to an in-process subscriber receiving it"
+        case .codec: return "(only when named) encode and decode the events: JSONEventCodec, then Foundation's coders"
         }
     }
 
     /// Whether the headline time is the whole run (one long operation) rather than
     /// the median operation.
-    var timesWholeRun: Bool { self == .replayAll || self == .projectionRebuild }
+    var timesWholeRun: Bool { self == .replayAll || self == .projectionRebuild || self == .codec }
 
     /// What one sample of the workload's percentiles is.
     var operation: String {
@@ -40,6 +46,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .replayAll: return "page of 1,000"
         case .projectionRebuild: return "batch"
         case .subscriptionLatency: return "delivery"
+        case .codec: return "round of 1,000"
         }
     }
 
@@ -55,6 +62,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .replayAll: return try await BenchReadWorkloads.replayAll(bench)
         case .projectionRebuild: return try await BenchProjectionWorkload.rebuild(bench)
         case .subscriptionLatency: return try await BenchSubscriptionWorkload.latency(bench)
+        case .codec: return try BenchCodecWorkload.run(bench)
         }
     }
 }
