@@ -6,21 +6,12 @@ extension SQLiteEventStore {
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
         let prepared = try AppendValidation.prepare(appends, maximumEventSize: options.maximumEventSize)
         guard !appends.isEmpty else { return [] }
-        let results = try await withMappedErrors {
-            do {
-                return try await pool.writeWithoutTransaction { db in
-                    try SQLiteAppender.appendInTransaction(appends, prepared: prepared, in: db, checkIdsFirst: false)
-                }
-            } catch is SQLiteAppender.RetryCheckingIds {
-                // An id is already stored: redo the call, resolving every id first
-                // (an idempotent retry returns the original result).
-                return try await pool.writeWithoutTransaction { db in
-                    try SQLiteAppender.appendInTransaction(appends, prepared: prepared, in: db, checkIdsFirst: true)
-                }
-            }
+        try Task.checkCancellation()
+        // Concurrent calls share write transactions (see SQLiteGroupCommit); each
+        // gets the results and errors it would get alone.
+        return try await withMappedErrors {
+            try await groupCommit.append(SQLiteGroupCommit.Request(appends: appends, prepared: prepared))
         }
-        if results.contains(where: { $0.positions != nil }) { appendSignal.signal() }
-        return results
     }
 
     /// Returns once the log may hold an event after `position`.

@@ -16,8 +16,9 @@ extension SQLiteEventStore {
                 + "WHERE stream = ? AND version <= ? ORDER BY version DESC LIMIT ?"
         }
         let name = stream.description
-        return try await withMappedErrors {
-            try await pool.read { db in
+        try Task.checkCancellation()
+        return try mappingErrors {
+            try SQLiteConnections.readStatement(pool) { db in
                 try SQLiteRowDecoding.records(db.cachedStatement(sql: sql), arguments: [name, version, limit])
             }
         }
@@ -44,8 +45,9 @@ extension SQLiteEventStore {
         let sql = "SELECT \(SQLiteRowDecoding.columns) FROM chronicle_events WHERE "
             + conditions.joined(separator: " AND ") + " ORDER BY position LIMIT ?"
         let cacheable = filter.isAll
-        return try await withMappedErrors {
-            try await pool.read { db in
+        try Task.checkCancellation()
+        return try mappingErrors {
+            try SQLiteConnections.readStatement(pool) { db in
                 let statement = cacheable ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
                 return try SQLiteRowDecoding.records(statement, arguments: statementArguments)
             }
@@ -54,8 +56,9 @@ extension SQLiteEventStore {
 
     public func streamVersion(_ stream: StreamName) async throws -> Int64 {
         let name = stream.description
-        return try await withMappedErrors {
-            try await pool.read { db in
+        try Task.checkCancellation()
+        return try mappingErrors {
+            try SQLiteConnections.readStatement(pool) { db in
                 try Int64.fetchOne(
                     db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"),
                     arguments: [name]) ?? 0
@@ -64,9 +67,11 @@ extension SQLiteEventStore {
     }
 
     public func headPosition() async throws -> GlobalPosition {
-        try await withMappedErrors {
-            try await pool.read { db in
-                GlobalPosition(try Int64.fetchOne(db, sql: "SELECT max(position) FROM chronicle_events") ?? 0)
+        try Task.checkCancellation()
+        return try mappingErrors {
+            try SQLiteConnections.readStatement(pool) { db in
+                GlobalPosition(
+                    try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(position) FROM chronicle_events")) ?? 0)
             }
         }
     }

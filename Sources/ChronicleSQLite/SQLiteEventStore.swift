@@ -29,6 +29,8 @@ public final class SQLiteEventStore: EventStore {
     /// Fired after every append this instance commits; other processes' appends
     /// are noticed by polling the head (see ``waitForAppends(after:)``).
     let appendSignal = AppendSignal()
+    /// Coalesces concurrent appends into shared write transactions.
+    let groupCommit: SQLiteGroupCommit
 
     /// Opens (creating or migrating when needed) the store at `path`.
     ///
@@ -57,6 +59,7 @@ public final class SQLiteEventStore: EventStore {
         configuration.label = "Chronicle.SQLiteEventStore"
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
+            groupCommit = SQLiteGroupCommit(pool: pool, signal: appendSignal)
             // GRDB sets synchronous=NORMAL on the writer when it enables WAL; apply
             // the durability the store promises after that, on the one writer.
             let synchronous = options.durability == .full ? "FULL" : "NORMAL"
@@ -98,6 +101,16 @@ public final class SQLiteEventStore: EventStore {
     /// - Throws: ``EventStoreError`` when a connection cannot close.
     public func close() throws {
         do { try pool.close() } catch { throw SQLiteErrorMapping.map(error, path: path) }
+    }
+
+    func mappingErrors<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as EventStoreError {
+            throw error
+        } catch {
+            throw SQLiteErrorMapping.map(error, path: path)
+        }
     }
 
     func withMappedErrors<T>(_ body: () async throws -> T) async throws -> T {

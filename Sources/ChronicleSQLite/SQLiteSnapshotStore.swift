@@ -51,8 +51,9 @@ public final class SQLiteSnapshotStore: SnapshotStore {
 
     public func latestSnapshot(for stream: StreamName) async throws -> Snapshot? {
         let name = stream.description
-        return try await eventStore.withMappedErrors {
-            try await eventStore.pool.read { db in
+        try Task.checkCancellation()
+        return try eventStore.mappingErrors {
+            try SQLiteConnections.readStatement(eventStore.pool) { db in
                 guard
                     let row = try Row.fetchOne(
                         db.cachedStatement(

@@ -152,7 +152,7 @@ public struct EventTypeRegistry: Sendable {
     ///   (or another type holds its name), ``EventCodingError/encodingFailed``
     ///   when the codec throws.
     public func encode<E: DomainEvent>(
-        _ event: E, id: UUID = UUID(), metadata: EventMetadata = .empty
+        _ event: E, id: UUID = .chronicleRandom(), metadata: EventMetadata = .empty
     ) throws -> NewEvent {
         let name = E.eventType
         guard let entry = entries[name], ObjectIdentifier(entry.type) == ObjectIdentifier(E.self) else {

@@ -61,6 +61,7 @@ public struct EventMetadata: Hashable, Sendable, Codable {
     /// - Returns: The bytes a store writes.
     public func jsonData() -> Data {
         if isEmpty { return Data() }
+        if let plain = plainJSONData() { return plain }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding strings and a string dictionary cannot fail.

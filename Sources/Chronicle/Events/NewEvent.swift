@@ -36,7 +36,7 @@ public struct NewEvent: Hashable, Sendable {
     ///   - data: The payload bytes.
     ///   - metadata: Correlation, causation and headers.
     public init(
-        id: UUID = UUID(), type: String, schemaVersion: Int = 1, data: Data,
+        id: UUID = .chronicleRandom(), type: String, schemaVersion: Int = 1, data: Data,
         metadata: EventMetadata = .empty
     ) {
         self.id = id

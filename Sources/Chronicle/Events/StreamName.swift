@@ -63,7 +63,7 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
         if category.isEmpty {
             throw EventStoreError.invalidStreamName(written, reason: "the category is empty")
         }
-        if category.contains("-") {
+        if category.utf8.contains(UInt8(ascii: "-")) {
             throw EventStoreError.invalidStreamName(written, reason: "the category contains '-'")
         }
         if id.isEmpty {
@@ -74,7 +74,10 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
                 String(written.prefix(40)) + "…",
                 reason: "it is longer than \(Self.maximumLength) bytes")
         }
-        if written.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Printable ASCII (most names) has no control characters; check others scalar by scalar.
+        if !written.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }),
+            written.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        {
             throw EventStoreError.invalidStreamName(
                 written.debugDescription, reason: "it contains a control character")
         }

@@ -25,14 +25,14 @@ public enum AppendValidation {
     ///   or ``EventStoreError/duplicateEvent`` (an id twice in one call).
     public static func prepare(_ appends: [StreamAppend], maximumEventSize: Int) throws -> [[PreparedEvent]] {
         var seen = Set<UUID>()
+        // The events of one command share their metadata: encode it once.
+        var lastMetadata: (value: EventMetadata, bytes: Data)?
         return try appends.map { part in
             if case .exactly(let version) = part.expectedVersion, version < 0 {
                 throw EventStoreError.invalidArgument("expected version \(version) is negative")
             }
             return try part.events.map { event in
-                if event.type.isEmpty || event.type.utf8.count > 256
-                    || event.type.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-                {
+                if !isValidTypeName(event.type) {
                     throw EventStoreError(
                         code: .invalidEvent,
                         message: "event \(event.id) has an invalid type name '\(event.type)' "
@@ -45,7 +45,13 @@ public enum AppendValidation {
                         message: "event \(event.id) has schema version \(event.schemaVersion); versions start at 1",
                         stream: part.stream, eventId: event.id)
                 }
-                let metadata = event.metadata.jsonData()
+                let metadata: Data
+                if let last = lastMetadata, last.value == event.metadata {
+                    metadata = last.bytes
+                } else {
+                    metadata = event.metadata.jsonData()
+                    lastMetadata = (event.metadata, metadata)
+                }
                 let size = event.data.count + metadata.count
                 if size > maximumEventSize {
                     throw EventStoreError(
@@ -60,6 +66,15 @@ public enum AppendValidation {
                 return PreparedEvent(event: event, metadataBytes: metadata)
             }
         }
+    }
+
+    /// Whether a type name has 1 to 256 UTF-8 bytes and no control characters.
+    static func isValidTypeName(_ name: String) -> Bool {
+        let count = name.utf8.count
+        guard count > 0, count <= 256 else { return false }
+        // Printable ASCII (most names) has no control characters; check others scalar by scalar.
+        if name.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return true }
+        return !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
     }
 
     /// Checks a read limit.

@@ -1,0 +1,358 @@
+internal import Foundation
+
+/// Decodes a JSON payload straight from its bytes, without Foundation's
+/// `JSONDecoder` and its intermediate tree: several times faster for the small
+/// objects events are.
+///
+/// It gives the value Foundation's decoder (with default settings) gives, or
+/// throws: any input it does not handle the same way (dates, data, URLs,
+/// decimals, floats, escaped keys, duplicate keys, integers written with a
+/// fraction, missing keys, type mismatches) throws, and ``JSONEventCodec`` then
+/// decodes with Foundation, which decides and reports errors exactly as before.
+final class JSONPayloadDecoder: Decoder {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let userInfo: [CodingUserInfoKey: Any]
+    /// The keys of the values being decoded, outermost first. (Exclusivity is not
+    /// checked on this object's state: only the decoding call that owns it uses it.)
+    @exclusivity(unchecked) private(set) var keys: [any CodingKey] = []
+    /// Where the value the current `init(from:)` decodes starts.
+    @exclusivity(unchecked) var position: Int
+    /// The members of the objects and the elements of the arrays whose containers
+    /// are in use, each container owning a slice; freed when the `init(from:)`
+    /// that made them returns.
+    @exclusivity(unchecked) var members: [Member] = []
+
+    var codingPath: [any CodingKey] { keys }
+
+    /// The coding path of a container made when `depth` keys were open.
+    func path(_ depth: Int) -> [any CodingKey] { Array(keys.prefix(depth)) }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>, userInfo: [CodingUserInfoKey: Any], position: Int) {
+        self.bytes = bytes
+        self.userInfo = userInfo
+        self.position = position
+        members.reserveCapacity(32)
+    }
+
+    /// Decodes `data`, or throws when the fast path does not apply.
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, userInfo: [CodingUserInfoKey: Any]) throws -> T {
+        try data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard !bytes.isEmpty else { throw JSONBytes.Unsupported() }
+            try JSONBytes.validateDocument(bytes)
+            let decoder = JSONPayloadDecoder(
+                bytes: bytes, userInfo: userInfo, position: JSONBytes.skipWhitespace(bytes, 0))
+            return try decoder.value(T.self, at: decoder.position, key: nil)
+        }
+    }
+
+    /// Decodes the value at `position` as `T`.
+    func value<T: Decodable>(_ type: T.Type, at position: Int, key: (any CodingKey)?) throws -> T {
+        if T.self == String.self { return try JSONBytes.string(bytes, at: position).0 as! T }
+        if T.self == Int.self { return try JSONBytes.integer(bytes, at: position, as: Int.self) as! T }
+        if T.self == Bool.self { return try bool(at: position) as! T }
+        if T.self == Double.self { return try JSONBytes.double(bytes, at: position) as! T }
+        // Types Foundation's decoder treats specially (or rounds its own way): let it.
+        if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self
+            || T.self == Float.self
+        {
+            throw JSONBytes.Unsupported()
+        }
+        let saved = self.position
+        let mark = members.count
+        self.position = position
+        if let key { keys.append(key) }
+        defer {
+            self.position = saved
+            members.removeLast(members.count - mark)
+            if key != nil { keys.removeLast() }
+        }
+        return try T(from: self)
+    }
+
+    func bool(at position: Int) throws -> Bool {
+        switch bytes[position] {
+        case UInt8(ascii: "t"): return true
+        case UInt8(ascii: "f"): return false
+        default: throw JSONBytes.Unsupported()
+        }
+    }
+
+    func isNull(at position: Int) -> Bool { bytes[position] == UInt8(ascii: "n") }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
+        KeyedDecodingContainer(try KeyedContainer<Key>(decoder: self, at: position))
+    }
+
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
+        try UnkeyedContainer(decoder: self, at: position)
+    }
+
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
+        SingleValueContainer(decoder: self, position: position)
+    }
+
+    /// Indexes the members of the object at `position` (where each key and value
+    /// is) at the end of ``members``; returns their range there.
+    func indexObject(at position: Int) throws -> Range<Int> {
+        guard bytes[position] == JSONBytes.openBrace else { throw JSONBytes.Unsupported() }
+        let first = members.count
+        var i = JSONBytes.skipWhitespace(bytes, position + 1)
+        if bytes[i] == JSONBytes.closeBrace { return first..<first }
+        while true {
+            let keyStart = i + 1
+            var keyEnd = keyStart
+            while bytes[keyEnd] != JSONBytes.quote {
+                // Escaped keys are compared by Foundation after unescaping: leave them to it.
+                if bytes[keyEnd] == JSONBytes.backslash { throw JSONBytes.Unsupported() }
+                keyEnd += 1
+            }
+            i = JSONBytes.skipWhitespace(bytes, keyEnd + 1) + 1  // past the colon
+            let valueStart = JSONBytes.skipWhitespace(bytes, i)
+            let member = Member(key: keyStart..<keyEnd, value: valueStart)
+            // Duplicate keys: Foundation decides which one counts.
+            for other in members[first...] where other.key.count == member.key.count {
+                if memcmp(bytes.baseAddress! + other.key.lowerBound, bytes.baseAddress! + keyStart, member.key.count) == 0 {
+                    throw JSONBytes.Unsupported()
+                }
+            }
+            members.append(member)
+            i = JSONBytes.skipWhitespace(bytes, JSONBytes.skipValue(bytes, valueStart))
+            if bytes[i] == JSONBytes.closeBrace { return first..<members.count }
+            i = JSONBytes.skipWhitespace(bytes, i + 1)  // past the comma
+        }
+    }
+
+    /// Indexes the elements of the array at `position` at the end of ``members``
+    /// (as members without keys); returns their range there.
+    func indexArray(at position: Int) throws -> Range<Int> {
+        guard bytes[position] == JSONBytes.openBracket else { throw JSONBytes.Unsupported() }
+        let first = members.count
+        var i = JSONBytes.skipWhitespace(bytes, position + 1)
+        if bytes[i] == JSONBytes.closeBracket { return first..<first }
+        while true {
+            members.append(Member(key: 0..<0, value: i))
+            i = JSONBytes.skipWhitespace(bytes, JSONBytes.skipValue(bytes, i))
+            if bytes[i] == JSONBytes.closeBracket { return first..<members.count }
+            i = JSONBytes.skipWhitespace(bytes, i + 1)
+        }
+    }
+
+    /// One member of an object: its key's bytes (between the quotes) and where its value starts.
+    struct Member {
+        let key: Range<Int>
+        let value: Int
+    }
+
+    struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+        let decoder: JSONPayloadDecoder
+        /// This object's slice of the decoder's members.
+        let range: Range<Int>
+        let depth: Int
+
+        init(decoder: JSONPayloadDecoder, at position: Int) throws {
+            self.decoder = decoder
+            self.range = try decoder.indexObject(at: position)
+            self.depth = decoder.keys.count
+        }
+
+        var codingPath: [any CodingKey] { decoder.path(depth) }
+
+        var allKeys: [Key] {
+            decoder.members[range].compactMap { member in
+                Key(stringValue: String(decoding: UnsafeBufferPointer(rebasing: decoder.bytes[member.key]), as: UTF8.self))
+            }
+        }
+
+        func position(of key: Key) -> Int? {
+            let name = key.stringValue
+            let bytes = decoder.bytes
+            return decoder.members.withUnsafeBufferPointer { members in
+                for index in range where JSONBytes.keyEquals(bytes, members[index].key, name) {
+                    return members[index].value
+                }
+                return nil
+            }
+        }
+
+        func value(_ key: Key) throws -> Int {
+            guard let position = position(of: key) else { throw JSONBytes.Unsupported() }
+            return position
+        }
+
+        func contains(_ key: Key) -> Bool { position(of: key) != nil }
+
+        func decodeNil(forKey key: Key) throws -> Bool { decoder.isNull(at: try value(key)) }
+
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.bool(at: try value(key)) }
+
+        func decode(_ type: String.Type, forKey key: Key) throws -> String {
+            try JSONBytes.string(decoder.bytes, at: try value(key)).0
+        }
+
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
+            try JSONBytes.double(decoder.bytes, at: try value(key))
+        }
+
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw JSONBytes.Unsupported() }
+
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(key) }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(key) }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(key) }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(key) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(key) }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(key) }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(key) }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(key) }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(key) }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(key) }
+
+        private func integer<T: FixedWidthInteger>(_ key: Key) throws -> T {
+            try JSONBytes.integer(decoder.bytes, at: try value(key), as: T.self)
+        }
+
+        func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            try decoder.value(T.self, at: try value(key), key: key)
+        }
+
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+            guard let position = position(of: key), !decoder.isNull(at: position) else { return nil }
+            return try JSONBytes.string(decoder.bytes, at: position).0
+        }
+
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+            guard let position = position(of: key), !decoder.isNull(at: position) else { return nil }
+            return try JSONBytes.integer(decoder.bytes, at: position, as: Int.self)
+        }
+
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+            guard let position = position(of: key), !decoder.isNull(at: position) else { return nil }
+            return try decoder.bool(at: position)
+        }
+
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            guard let position = position(of: key), !decoder.isNull(at: position) else { return nil }
+            return try decoder.value(T.self, at: position, key: key)
+        }
+
+        func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type, forKey key: Key
+        ) throws -> KeyedDecodingContainer<NestedKey> {
+            // Nested containers report this container's path (they are rare: synthesized code never makes them).
+            KeyedDecodingContainer(try KeyedContainer<NestedKey>(decoder: decoder, at: try value(key)))
+        }
+
+        func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+            try UnkeyedContainer(decoder: decoder, at: try value(key))
+        }
+
+        func superDecoder() throws -> any Decoder { throw JSONBytes.Unsupported() }
+        func superDecoder(forKey key: Key) throws -> any Decoder { throw JSONBytes.Unsupported() }
+    }
+
+    struct UnkeyedContainer: UnkeyedDecodingContainer {
+        let decoder: JSONPayloadDecoder
+        /// This array's slice of the decoder's members.
+        let range: Range<Int>
+        let depth: Int
+        var currentIndex = 0
+
+        init(decoder: JSONPayloadDecoder, at position: Int) throws {
+            self.decoder = decoder
+            self.range = try decoder.indexArray(at: position)
+            self.depth = decoder.keys.count
+        }
+
+        var codingPath: [any CodingKey] { decoder.path(depth) }
+
+        var count: Int? { range.count }
+        var isAtEnd: Bool { currentIndex >= range.count }
+
+        private mutating func next() throws -> Int {
+            guard currentIndex < range.count else { throw JSONBytes.Unsupported() }
+            defer { currentIndex += 1 }
+            return decoder.members[range.lowerBound + currentIndex].value
+        }
+
+        private struct IndexKey: CodingKey {
+            let intValue: Int?
+            var stringValue: String { "Index \(intValue ?? 0)" }
+            init(_ index: Int) { intValue = index }
+            init?(stringValue: String) { nil }
+            init?(intValue: Int) { self.intValue = intValue }
+        }
+
+        mutating func decodeNil() throws -> Bool {
+            guard currentIndex < range.count else { throw JSONBytes.Unsupported() }
+            guard decoder.isNull(at: decoder.members[range.lowerBound + currentIndex].value) else { return false }
+            currentIndex += 1
+            return true
+        }
+
+        mutating func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool(at: try next()) }
+        mutating func decode(_ type: String.Type) throws -> String { try JSONBytes.string(decoder.bytes, at: try next()).0 }
+        mutating func decode(_ type: Double.Type) throws -> Double { try JSONBytes.double(decoder.bytes, at: try next()) }
+        mutating func decode(_ type: Float.Type) throws -> Float { throw JSONBytes.Unsupported() }
+        mutating func decode(_ type: Int.Type) throws -> Int { try integer() }
+        mutating func decode(_ type: Int8.Type) throws -> Int8 { try integer() }
+        mutating func decode(_ type: Int16.Type) throws -> Int16 { try integer() }
+        mutating func decode(_ type: Int32.Type) throws -> Int32 { try integer() }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 { try integer() }
+        mutating func decode(_ type: UInt.Type) throws -> UInt { try integer() }
+        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { try integer() }
+        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { try integer() }
+        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try integer() }
+        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try integer() }
+
+        private mutating func integer<T: FixedWidthInteger>() throws -> T {
+            try JSONBytes.integer(decoder.bytes, at: try next(), as: T.self)
+        }
+
+        mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            let index = currentIndex
+            return try decoder.value(T.self, at: try next(), key: IndexKey(index))
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy type: NestedKey.Type
+        ) throws -> KeyedDecodingContainer<NestedKey> {
+            KeyedDecodingContainer(try KeyedContainer<NestedKey>(decoder: decoder, at: try next()))
+        }
+
+        mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
+            try UnkeyedContainer(decoder: decoder, at: try next())
+        }
+
+        mutating func superDecoder() throws -> any Decoder { throw JSONBytes.Unsupported() }
+    }
+
+    struct SingleValueContainer: SingleValueDecodingContainer {
+        let decoder: JSONPayloadDecoder
+        let position: Int
+        var codingPath: [any CodingKey] { decoder.keys }
+
+        func decodeNil() -> Bool { decoder.isNull(at: position) }
+        func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool(at: position) }
+        func decode(_ type: String.Type) throws -> String { try JSONBytes.string(decoder.bytes, at: position).0 }
+        func decode(_ type: Double.Type) throws -> Double { try JSONBytes.double(decoder.bytes, at: position) }
+        func decode(_ type: Float.Type) throws -> Float { throw JSONBytes.Unsupported() }
+        func decode(_ type: Int.Type) throws -> Int { try integer() }
+        func decode(_ type: Int8.Type) throws -> Int8 { try integer() }
+        func decode(_ type: Int16.Type) throws -> Int16 { try integer() }
+        func decode(_ type: Int32.Type) throws -> Int32 { try integer() }
+        func decode(_ type: Int64.Type) throws -> Int64 { try integer() }
+        func decode(_ type: UInt.Type) throws -> UInt { try integer() }
+        func decode(_ type: UInt8.Type) throws -> UInt8 { try integer() }
+        func decode(_ type: UInt16.Type) throws -> UInt16 { try integer() }
+        func decode(_ type: UInt32.Type) throws -> UInt32 { try integer() }
+        func decode(_ type: UInt64.Type) throws -> UInt64 { try integer() }
+
+        private func integer<T: FixedWidthInteger>() throws -> T {
+            try JSONBytes.integer(decoder.bytes, at: position, as: T.self)
+        }
+
+        func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try decoder.value(T.self, at: position, key: nil)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+internal import Chronicle
+internal import ChronicleSQLite
+
+/// The append workloads: every event is created and encoded inside the timed
+/// loop, through the typed aggregate API.
+enum BenchAppendWorkloads {
+    /// New orders, one event each, one append each (`.noStream`).
+    static func single(_ bench: BenchContext) async throws -> BenchResult {
+        let count = bench.count(10_000)
+        return try await bench.withFreshStore { store in
+            let orders = try bench.orders(store)
+            var samples = BenchSamples(capacity: count)
+            let timer = BenchTimer()
+            for n in 0..<count {
+                let began = ContinuousClock.now
+                try await orders.create(String(n)) { $0.place(n) }
+                samples.record(since: began)
+            }
+            let (seconds, cpuSeconds) = timer.elapsed()
+            return BenchResult(workload: .appendSingle, events: count, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
+        }
+    }
+
+    /// One order, one event per append, each expecting the version before it.
+    static func stream(_ bench: BenchContext) async throws -> BenchResult {
+        let count = bench.count(10_000, minimum: 2)
+        return try await bench.withFreshStore { store in
+            let orders = try bench.orders(store, cache: 1)
+            var samples = BenchSamples(capacity: count)
+            let timer = BenchTimer()
+            var began = ContinuousClock.now
+            try await orders.create("1") { $0.place(0) }
+            samples.record(since: began)
+            for n in 1..<count {
+                began = ContinuousClock.now
+                try await orders.execute("1") { $0.addItem(n) }
+                samples.record(since: began)
+            }
+            let (seconds, cpuSeconds) = timer.elapsed()
+            guard try await orders.load("1").version == Int64(count) else {
+                throw CommandError(.failure, "append-stream: the order does not have \(count) events")
+            }
+            return BenchResult(workload: .appendStream, events: count, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
+        }
+    }
+
+    /// New orders, ten events each in one append.
+    static func batch(_ bench: BenchContext) async throws -> BenchResult {
+        let count = bench.count(1_000)
+        return try await bench.withFreshStore { store in
+            let orders = try bench.orders(store)
+            var samples = BenchSamples(capacity: count)
+            let timer = BenchTimer()
+            for n in 0..<count {
+                let began = ContinuousClock.now
+                try await orders.create(String(n)) { $0.placeAddAndPay(n) }
+                samples.record(since: began)
+            }
+            let (seconds, cpuSeconds) = timer.elapsed()
+            return BenchResult(workload: .appendBatch, events: count * 10, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
+        }
+    }
+
+    /// 16 tasks at once, each appending single events to its own order.
+    static func concurrent(_ bench: BenchContext) async throws -> BenchResult {
+        let tasks = 16
+        let perTask = max(1, bench.count(20_000) / tasks)
+        return try await bench.withFreshStore { store in
+            let orders = try bench.orders(store, cache: tasks)
+            let timer = BenchTimer()
+            let samples = try await withThrowingTaskGroup(of: BenchSamples.self) { group in
+                for task in 0..<tasks {
+                    group.addTask {
+                        var samples = BenchSamples(capacity: perTask)
+                        let id = "c\(task)"
+                        var began = ContinuousClock.now
+                        try await orders.create(id) { $0.place(task) }
+                        samples.record(since: began)
+                        for n in 1..<perTask {
+                            began = ContinuousClock.now
+                            try await orders.execute(id) { $0.addItem(n) }
+                            samples.record(since: began)
+                        }
+                        return samples
+                    }
+                }
+                var all = BenchSamples(capacity: tasks * perTask)
+                for try await part in group { for value in part.values { all.append(value) } }
+                return all
+            }
+            let (seconds, cpuSeconds) = timer.elapsed()
+            let head = try await store.headPosition()
+            guard head.rawValue == Int64(tasks * perTask) else {
+                throw CommandError(.failure, "append-concurrent: the log holds \(head.rawValue) events, not \(tasks * perTask)")
+            }
+            return BenchResult(workload: .appendConcurrent, events: tasks * perTask, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
+        }
+    }
+}

@@ -1,0 +1,126 @@
+internal import ArgumentParser
+internal import ChronicleSQLite
+internal import Foundation
+
+/// `chronicle bench`: measures appends, loads, replay, projection rebuild and
+/// subscription latency on fresh SQLite stores.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure appends, loads, replay, projection rebuild and subscription latency.",
+        discussion: ChronicleCommands.discussion(
+            """
+            Each workload runs on a fresh SQLite store through the typed aggregate API (an Order domain of \
+            OrderPlaced, ItemAdded and OrderPaid events): creating and encoding events is timed, as an app pays \
+            for it. Measure a release build (swift build -c release) on a quiet machine, and repeat runs.
+
+            WORKLOADS
+            \(BenchWorkload.allCases.map { "  \($0.rawValue.padding(toLength: 21, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
+              bus-throughput       not available: the event bus does not exist yet
+
+            MS is the median operation (an append, a load, a delivery), or the whole run for replay-all and \
+            projection-rebuild; P99 MS is the 99th percentile operation (a page, a batch for those two).
+
+            EXAMPLES
+              chronicle bench
+              chronicle bench --durability normal --workload append-single append-stream
+              chronicle bench --scale 0.1 --json | jq '."append-concurrent".events_per_s'
+              chronicle bench --store sqlite:/mnt/ssd/bench.sqlite
+            """))
+
+    @Option(
+        help: ArgumentHelp(
+            "Where each workload's fresh store goes: sqlite:PATH, a file that must not exist (created and removed "
+                + "for each workload). A temporary file by default.",
+            valueName: "location"))
+    var store: String?
+
+    @Option(help: ArgumentHelp("Commit durability of the stores: full (the default) or normal.", valueName: "durability"))
+    var durability: String = "full"
+
+    @Option(
+        name: .customLong("workload"), parsing: .upToNextOption,
+        help: ArgumentHelp("The workloads to run (all by default).", valueName: "name"))
+    var workloads: [String] = []
+
+    @Option(help: ArgumentHelp("Multiplies every count: 0.01 for a quick check, 1 for the figures.", valueName: "factor"))
+    var scale: Double = 1
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func run() async throws {
+        let selected = try selectedWorkloads()
+        guard let durability = SQLiteDurability(rawValue: durability.lowercased()) else {
+            throw CommandError(.badInput, "--durability must be full or normal, got '\(self.durability)'")
+        }
+        guard scale > 0, scale <= 100 else { throw CommandError(.badInput, "--scale must be above 0 and at most 100") }
+        let (path, description, temporary) = try storePath()
+        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+        let bench = BenchContext(scale: scale, durability: durability, storePath: path)
+        var settings = BenchSettings(store: description, durability: durability, scale: scale)
+        let out = TextOutput.standardOutput
+        let err = TextOutput.standardError
+        if settings.build == "debug" {
+            err.line(err.styled("warning:", .yellow) + " a debug build; measure with 'swift build -c release'")
+        }
+        if !json {
+            out.line(out.styled(settings.text, .dim))
+            out.flush()
+        }
+        var report = BenchReport()
+        var results: [BenchResult] = []
+        for workload in selected {
+            try Task.checkCancellation()
+            let result = try await workload.run(bench)
+            results.append(result)
+            if !json { report.printRow(result, to: out) }
+        }
+        settings.loadAfter = BenchSettings.loadAverage()
+        if json {
+            out.line(BenchReport.json(results, settings: settings).serialized())
+        } else {
+            out.line(out.styled("load average after: " + settings.loadAfter.map { String(format: "%.2f", $0) }.joined(separator: " "), .dim))
+        }
+    }
+
+    /// The workloads named by `--workload` (commas also separate names), in run order.
+    private func selectedWorkloads() throws -> [BenchWorkload] {
+        let names = workloads.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        if names.isEmpty { return BenchWorkload.standard }
+        var chosen = Set<BenchWorkload>()
+        for name in names {
+            if let reason = BenchWorkload.unavailable[name] {
+                throw CommandError(.badInput, "workload '\(name)' cannot run: \(reason)")
+            }
+            guard let workload = BenchWorkload(rawValue: name) else {
+                let known = BenchWorkload.allCases.map(\.rawValue).joined(separator: ", ")
+                throw CommandError(.badInput, "unknown workload '\(name)' (known: \(known))")
+            }
+            chosen.insert(workload)
+        }
+        return BenchWorkload.allCases.filter(chosen.contains)
+    }
+
+    /// The store file, its description, and the temporary directory to remove afterwards.
+    private func storePath() throws -> (String, String, URL?) {
+        guard let store else {
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("chronicle-bench-\(UUID().uuidString)", isDirectory: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            return (directory.appendingPathComponent("bench.sqlite").path,
+                    "temporary file in \(FileManager.default.temporaryDirectory.path)", directory)
+        }
+        switch try StoreLocation(parsing: store) {
+        case .postgres:
+            throw CommandError(.failure, "PostgreSQL stores are not supported by this build of chronicle yet; use sqlite:PATH")
+        case .sqlite(let path):
+            if FileManager.default.fileExists(atPath: path) {
+                throw CommandError(
+                    .badInput,
+                    "'\(path)' exists: bench creates and removes a fresh store for each workload, so name a file that does not exist")
+            }
+            return (path, "sqlite:\(path)", nil)
+        }
+    }
+}

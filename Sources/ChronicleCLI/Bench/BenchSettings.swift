@@ -1,0 +1,59 @@
+internal import Chronicle
+internal import ChronicleSQLite
+internal import Foundation
+internal import GRDB
+
+/// The conditions a `chronicle bench` run measured under, printed with its figures.
+struct BenchSettings: Sendable {
+    /// Where the stores were: `"temporary file in DIR"` or the `--store` location.
+    let store: String
+    let durability: SQLiteDurability
+    let scale: Double
+    /// `"release"` or `"debug"`: figures of a debug build mean little.
+    let build: String
+    let sqliteVersion: String
+    let processors: Int
+    /// The 1, 5 and 15 minute load averages before the first workload.
+    let loadBefore: [Double]
+    /// The same after the last workload (set when the run ends).
+    var loadAfter: [Double] = []
+
+    init(store: String, durability: SQLiteDurability, scale: Double) {
+        self.store = store
+        self.durability = durability
+        self.scale = scale
+        #if DEBUG
+            build = "debug"
+        #else
+            build = "release"
+        #endif
+        sqliteVersion = (try? DatabaseQueue().read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") })
+            .flatMap { $0 } ?? "unknown"
+        processors = ProcessInfo.processInfo.activeProcessorCount
+        loadBefore = Self.loadAverage()
+    }
+
+    /// The system's 1, 5 and 15 minute load averages (empty when unknown).
+    static func loadAverage() -> [Double] {
+        var averages = [Double](repeating: 0, count: 3)
+        let count = averages.withUnsafeMutableBufferPointer { getloadavg($0.baseAddress!, 3) }
+        return count == 3 ? averages.map { ($0 * 100).rounded() / 100 } : []
+    }
+
+    var json: JSONValue {
+        .object([
+            ("store", .string(store)), ("durability", .string(durability.rawValue)), ("scale", .double(scale)),
+            ("build", .string(build)), ("sqlite", .string(sqliteVersion)), ("processors", .int(Int64(processors))),
+            ("load_average_before", .array(loadBefore.map(JSONValue.double))),
+            ("load_average_after", .array(loadAfter.map(JSONValue.double))),
+            ("chronicle", .string(ChronicleCommands.version)),
+            ("unavailable", .object(BenchWorkload.unavailable.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+        ])
+    }
+
+    var text: String {
+        let load = loadBefore.map { String(format: "%.2f", $0) }.joined(separator: " ")
+        return "store: \(store); durability \(durability.rawValue); scale \(scale == scale.rounded() ? String(Int(scale)) : String(scale)); "
+            + "\(build) build; SQLite \(sqliteVersion); \(processors) processors; load average \(load)"
+    }
+}

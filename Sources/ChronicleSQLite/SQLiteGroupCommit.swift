@@ -1,0 +1,224 @@
+internal import Chronicle
+internal import GRDB
+internal import Synchronization
+
+/// Group commit: appends that arrive while another one is being written are
+/// coalesced into the next write transaction, so that one commit (one fsync at
+/// `synchronous=FULL`) serves them all.
+///
+/// One append at a time is the *leader*: it runs, on its own thread, a write
+/// transaction holding its request and every request waiting at that moment,
+/// hands each waiting caller its own result, then passes the lead to the
+/// oldest request that arrived meanwhile. An append that finds no leader leads
+/// at once, so an uncontended append costs no thread hop and no waiting.
+///
+/// Coalescing changes no outcome: the requests of a batch run in arrival order,
+/// each in a savepoint of its own, with its own expected-version check,
+/// idempotency and errors, exactly as if they had run one after another. A
+/// request that fails rolls back to its savepoint, leaving the others in the
+/// batch. When the transaction itself fails (a storage error), nothing of it is
+/// stored and every request of the batch is run again in a transaction of its
+/// own, so that each gets the outcome it would have had alone.
+final class SQLiteGroupCommit: Sendable {
+    /// One append call, validated and with its metadata encoded.
+    struct Request: Sendable {
+        let appends: [StreamAppend]
+        let prepared: [[AppendValidation.PreparedEvent]]
+
+        var eventCount: Int { prepared.reduce(0) { $0 + $1.count } }
+        /// Whether a failure can leave writes of the request behind (so that it needs a savepoint).
+        var writesMoreThanOneRow: Bool { appends.count > 1 || eventCount > 1 }
+    }
+
+    private typealias Outcome = Result<[AppendResult], any Error>
+
+    private enum Turn: Sendable {
+        case done(Outcome)
+        case lead
+    }
+
+    private struct Waiter: Sendable {
+        let request: Request
+        let continuation: CheckedContinuation<Turn, Never>
+    }
+
+    private struct State: Sendable {
+        var leading = false
+        var waiting: [Waiter] = []
+        var statistics = Statistics()
+    }
+
+    /// How much coalescing happened, for tests and diagnostics.
+    struct Statistics: Hashable, Sendable {
+        /// Write transactions started (batches, including batches of one).
+        var batches = 0
+        /// Requests written in them.
+        var requests = 0
+        /// The largest batch.
+        var largestBatch = 0
+    }
+
+    /// The most requests and events one transaction takes.
+    static let maximumBatchRequests = 512
+    static let maximumBatchEvents = 8_192
+
+    private let state = Mutex(State())
+    private let pool: DatabasePool
+    private let signal: AppendSignal
+
+    init(pool: DatabasePool, signal: AppendSignal) {
+        self.pool = pool
+        self.signal = signal
+    }
+
+    /// The batches so far.
+    var statistics: Statistics { state.withLock { $0.statistics } }
+
+    /// How many requests wait for a leader to take them.
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Appends one request, alone or with others, and returns its own results.
+    ///
+    /// - Throws: The request's own error (unmapped: the store maps it).
+    func append(_ request: Request) async throws -> [AppendResult] {
+        let leadsNow = state.withLock { state -> Bool in
+            if state.leading { return false }
+            state.leading = true
+            return true
+        }
+        if !leadsNow {
+            let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
+                let leadsAfterAll = state.withLock { state -> Bool in
+                    if !state.leading {
+                        state.leading = true
+                        return true
+                    }
+                    state.waiting.append(Waiter(request: request, continuation: continuation))
+                    return false
+                }
+                if leadsAfterAll { continuation.resume(returning: .lead) }
+            }
+            if case .done(let outcome) = turn { return try outcome.get() }
+        }
+        return try lead(request)
+    }
+
+    /// Writes `own` and the requests waiting now in one transaction, hands out
+    /// the results, and passes the lead on.
+    private func lead(_ own: Request) throws -> [AppendResult] {
+        let followers = state.withLock { state -> [Waiter] in
+            var events = own.eventCount
+            var count = 0
+            while count < state.waiting.count, count < Self.maximumBatchRequests - 1 {
+                events += state.waiting[count].request.eventCount
+                if events > Self.maximumBatchEvents { break }
+                count += 1
+            }
+            defer { state.waiting.removeFirst(count) }
+            state.statistics.batches += 1
+            state.statistics.requests += count + 1
+            state.statistics.largestBatch = max(state.statistics.largestBatch, count + 1)
+            return Array(state.waiting.prefix(count))
+        }
+        let outcomes = write([own] + followers.map(\.request))
+        if outcomes.contains(where: { (try? $0.get())?.contains { $0.positions != nil } == true }) {
+            signal.signal()
+        }
+        for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
+            follower.continuation.resume(returning: .done(outcome))
+        }
+        let next = state.withLock { state -> Waiter? in
+            if state.waiting.isEmpty {
+                state.leading = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.continuation.resume(returning: .lead)
+        return try outcomes[0].get()
+    }
+
+    /// Runs the requests on the writer connection, from this thread.
+    private func write(_ requests: [Request]) -> [Outcome] {
+        do {
+            return try SQLiteConnections.write(pool) { db in
+                if requests.count == 1 { return [Outcome { try Self.alone(requests[0], in: db) }] }
+                do {
+                    return try Self.together(requests, in: db)
+                } catch {
+                    // Nothing of the batch is stored: give each request the outcome it has alone.
+                    return requests.map { request in Outcome { try Self.alone(request, in: db) } }
+                }
+            }
+        } catch {
+            return requests.map { _ in .failure(error) }
+        }
+    }
+
+    /// One request in its own transaction: the fast path, then the careful path
+    /// when an id is already stored.
+    private static func alone(_ request: Request, in db: Database) throws -> [AppendResult] {
+        do {
+            return try SQLiteAppender.appendInTransaction(
+                request.appends, prepared: request.prepared, in: db, checkIdsFirst: false)
+        } catch is SQLiteAppender.RetryCheckingIds {
+            return try SQLiteAppender.appendInTransaction(
+                request.appends, prepared: request.prepared, in: db, checkIdsFirst: true)
+        }
+    }
+
+    /// The requests in one transaction, each in its own savepoint. Throws when
+    /// the transaction fails as a whole (then nothing is stored).
+    private static func together(_ requests: [Request], in db: Database) throws -> [Outcome] {
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(requests.count)
+        try db.inTransaction(.immediate) {
+            for request in requests {
+                outcomes.append(try isolated(request, in: db))
+            }
+            return .commit
+        }
+        return outcomes
+    }
+
+    /// One request inside the batch's transaction. Its own failures (an
+    /// ``EventStoreError``) become its outcome, rolled back to its savepoint;
+    /// storage errors are rethrown and fail the batch.
+    private static func isolated(_ request: Request, in db: Database) throws -> Outcome {
+        do {
+            do {
+                return .success(
+                    try savepoint(if: request.writesMoreThanOneRow, in: db) {
+                        try SQLiteAppender.append(
+                            request.appends, prepared: request.prepared, in: db, checkIdsFirst: false)
+                    })
+            } catch is SQLiteAppender.RetryCheckingIds {
+                return .success(
+                    try savepoint(if: request.writesMoreThanOneRow, in: db) {
+                        try SQLiteAppender.append(
+                            request.appends, prepared: request.prepared, in: db, checkIdsFirst: true)
+                    })
+            }
+        } catch let error as EventStoreError {
+            return .failure(error)
+        }
+    }
+
+    /// Runs `body` in a savepoint (when asked), rolled back when it throws.
+    ///
+    /// A request that writes one row needs none: every way it fails happens
+    /// before that row is written or undoes the failed statement itself.
+    private static func savepoint<T>(if needed: Bool, in db: Database, _ body: () throws -> T) throws -> T {
+        guard needed else { return try body() }
+        try db.cachedStatement(sql: "SAVEPOINT chronicle_append").execute()
+        do {
+            let result = try body()
+            try db.cachedStatement(sql: "RELEASE chronicle_append").execute()
+            return result
+        } catch {
+            try db.cachedStatement(sql: "ROLLBACK TO chronicle_append").execute()
+            try db.cachedStatement(sql: "RELEASE chronicle_append").execute()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import ChronicleTesting
+import Testing
+
+/// `chronicle bench` through the built executable: every workload runs and the
+/// output has its documented shape (speed is not checked here).
+@Suite("chronicle bench")
+struct BenchCommandTests {
+    static let workloads = [
+        "append-single", "append-stream", "append-batch", "append-concurrent", "load", "load-snapshot", "replay-all",
+        "projection-rebuild", "subscription-latency",
+    ]
+
+    @Test func jsonHasEveryWorkloadAndTheSettings() async throws {
+        let run = try await ChronicleProcess.run(["bench", "--scale", "0.01", "--json"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.outputLines.count == 1, "one JSON object on one line: \(run)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run)")
+        #expect(Set(object.keys) == Set(Self.workloads + ["settings"]))
+        for workload in Self.workloads {
+            let figures = try #require(object[workload] as? [String: Any], "\(workload)")
+            for key in ["events_per_s", "ms", "p99_ms"] {
+                let value = try #require(figures[key] as? Double, "\(workload).\(key)")
+                #expect(value > 0, "\(workload).\(key)")
+            }
+            #expect((figures["events"] as? Int ?? 0) > 0, "\(workload) ran")
+            #expect((figures["operations"] as? Int ?? 0) > 0, "\(workload) timed operations")
+        }
+        let settings = try #require(object["settings"] as? [String: Any])
+        #expect(settings["durability"] as? String == "full")
+        #expect(settings["scale"] as? Double == 0.01)
+        #expect(settings["build"] as? String != nil)
+        #expect((settings["unavailable"] as? [String: String])?["bus-throughput"] != nil)
+    }
+
+    @Test func aTableForChosenWorkloadsAtNormalDurability() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("bench.sqlite")
+        let run = try await ChronicleProcess.run([
+            "bench", "--scale", "0.01", "--durability", "normal", "--workload", "append-batch", "load",
+            "--store", "sqlite:\(path)",
+        ])
+        #expect(run.status == 0, "\(run)")
+        let lines = run.outputLines
+        #expect(lines.first?.contains("durability normal") == true, "\(run)")
+        #expect(lines.count == 5, "settings, header, two rows, load after: \(run)")
+        #expect(lines[1].hasPrefix("WORKLOAD"))
+        #expect(lines[2].hasPrefix("append-batch"))
+        #expect(lines[3].hasPrefix("load "))
+        #expect(!FileManager.default.fileExists(atPath: path), "the bench removes the stores it created")
+    }
+
+    @Test func refusesBadInput() async throws {
+        let bus = try await ChronicleProcess.run(["bench", "--workload", "bus-throughput"])
+        #expect(bus.status == 2)
+        #expect(bus.standardError.contains("the event bus does not exist yet"), "\(bus)")
+        let unknown = try await ChronicleProcess.run(["bench", "--workload", "fast"])
+        #expect(unknown.status == 2)
+        #expect(unknown.standardError.contains("unknown workload 'fast'"), "\(unknown)")
+        let scale = try await ChronicleProcess.run(["bench", "--scale", "0"])
+        #expect(scale.status == 2, "\(scale)")
+        let durability = try await ChronicleProcess.run(["bench", "--durability", "off"])
+        #expect(durability.status == 2, "\(durability)")
+
+        let directory = try TemporaryDirectory()
+        let existing = directory.path("mine.sqlite")
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: existing))
+        let refused = try await ChronicleProcess.run(["bench", "--store", existing, "--scale", "0.01"])
+        #expect(refused.status == 2, "\(refused)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: existing)) == Data("keep me".utf8), "an existing file is never touched")
+    }
+}
