@@ -55,7 +55,8 @@ public enum StoreLocation: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .sqlite(let path):
-            return "sqlite:\(path)"
+            // `sqlite://` is a prefix of its own: a path starting with `//` keeps it written out.
+            return path.hasPrefix("//") ? "sqlite://\(path)" : "sqlite:\(path)"
         case .postgres(let url):
             guard var components = URLComponents(string: url), components.password != nil else { return url }
             components.password = "***"
