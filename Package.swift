@@ -116,12 +116,14 @@ let package = Package(
 )
 
 // The libFuzzer targets, one executable per parser, exist only when
-// Scripts/fuzz.sh asks for them (they link libFuzzer's `main`, so they build
+// Scripts/fuzz.sh asks for them (they call libFuzzer's driver, so they link
 // only with `-sanitize=fuzzer`).
 if Context.environment["CHRONICLE_FUZZ"] == "1" {
+    package.targets.append(.target(name: "ChronicleFuzzDriver", path: "Fuzz/Driver"))
     for name in ["FuzzStreamName", "FuzzEventLine", "FuzzEventMetadata", "FuzzEventDecoding", "FuzzStoreLocation"] {
         package.targets.append(
-            .executableTarget(name: name, dependencies: ["ChronicleFuzzChecks"], path: "Fuzz/Targets/\(name)"))
+            .executableTarget(
+                name: name, dependencies: ["ChronicleFuzzChecks", "ChronicleFuzzDriver"], path: "Fuzz/Targets/\(name)"))
     }
 }
 

@@ -53,6 +53,13 @@ struct LibraryPiecesTests {
         #expect(doubleSlash == .sqlite(path: "//srv/events.sqlite"))
         #expect(try StoreLocation(parsing: doubleSlash.description) == doubleSlash)
         #expect(try StoreLocation(parsing: "sqlite:data/events.sqlite").description == "sqlite:data/events.sqlite")
+        // Found by fuzzing: a path starting with a combining mark was written
+        // "sqlite:" + mark, and `hasPrefix("sqlite:")` (which compares
+        // Characters) no longer saw the scheme in it.
+        let mark = try StoreLocation(parsing: "\u{6E1}")
+        #expect(mark == .sqlite(path: "\u{6E1}"))
+        #expect(try StoreLocation(parsing: mark.description) == mark)
+        #expect(try StoreLocation(parsing: "SQLite:\u{301}x") == .sqlite(path: "\u{301}x"))
         #expect(throws: CommandError.self) { try StoreLocation(parsing: "sqlite:") }
         #expect(throws: CommandError.self) { try StoreLocation(parsing: "redis://x") }
         #expect(try StoreOptions(store: "b.sqlite").location(environment: ["CHRONICLE_STORE": "a.sqlite"]) == .sqlite(path: "b.sqlite"))

@@ -1,7 +1,13 @@
-// libFuzzer entry point; build and run with Scripts/fuzz.sh.
+// A libFuzzer target; Scripts/fuzz.sh builds and runs it.
 import ChronicleFuzzChecks
+import ChronicleFuzzDriver
+import Foundation
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
-    FuzzTarget.eventLine.fuzz(data, size)
+@main
+enum FuzzEventLine {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in FuzzTarget.eventLine.fuzz(data, size) })
+    }
 }
