@@ -106,6 +106,13 @@ let package = Package(
             dependencies: ["Chronicle", "ChronicleSQLite"],
             path: "Benchmarks/AggregateLoadBenchmark"
         ),
+        // What the fuzz targets check for each parser of outside input; the
+        // test suite replays the corpus under Fuzz/Corpus through the same checks.
+        .target(
+            name: "ChronicleFuzzChecks",
+            dependencies: ["Chronicle", "ChronicleSQLite", "ChronicleCLI"],
+            path: "Fuzz/Checks"
+        ),
         .testTarget(
             name: "ChronicleTests",
             dependencies: [
@@ -142,9 +149,25 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(
+            name: "ChronicleFuzzChecksTests",
+            dependencies: ["ChronicleFuzzChecks"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer targets, one executable per parser, exist only when
+// Scripts/fuzz.sh asks for them (they call libFuzzer's driver, so they link
+// only with `-sanitize=fuzzer`).
+if Context.environment["CHRONICLE_FUZZ"] == "1" {
+    package.targets.append(.target(name: "ChronicleFuzzDriver", path: "Fuzz/Driver"))
+    for name in ["FuzzStreamName", "FuzzEventLine", "FuzzEventMetadata", "FuzzEventDecoding", "FuzzStoreLocation"] {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["ChronicleFuzzChecks", "ChronicleFuzzDriver"], path: "Fuzz/Targets/\(name)"))
+    }
+}
 
 // Settings every target shares (as swift-log does): Swift 6 mode plus the upcoming
 // features that keep the API honest about existentials and imports.

@@ -37,6 +37,8 @@ public enum Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`.
     ///
     /// Fractions longer than microseconds are rounded to the nearest microsecond.
+    /// Times outside the years 0000 to 9999 in UTC (reachable with an offset) are
+    /// refused, as they could not be written back.
     ///
     /// - Parameter text: The ISO-8601 text.
     /// - Returns: The time.
@@ -108,8 +110,20 @@ public enum Timestamp {
         else { throw fail() }
         let seconds = days(fromYear: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
             - offsetSeconds
-        return Date(timeIntervalSince1970: Double(seconds * 1_000_000 + micros) / 1_000_000)
+        let date = Date(timeIntervalSince1970: Double(seconds * 1_000_000 + micros) / 1_000_000)
+        // An offset, or a `Date` (a Double) rounding the last microsecond of
+        // 9999, can carry a time past either end of the four-digit years, which
+        // ``format(_:fractionDigits:)`` could not write back.
+        let kept = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
+        guard kept >= firstSecond * 1_000_000, kept < (lastSecond + 1) * 1_000_000 else {
+            throw CommandError(.badInput, "'\(text)' is outside the years 0000 to 9999 in UTC")
+        }
+        return date
     }
+
+    /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z, in seconds since 1970.
+    private static let firstSecond = days(fromYear: 0, month: 1, day: 1) * 86_400
+    private static let lastSecond = days(fromYear: 9999, month: 12, day: 31) * 86_400 + 86_399
 
     private static func pad(_ value: Int64, _ width: Int) -> String {
         let text = String(value)

@@ -1,5 +1,5 @@
-internal import Chronicle
-internal import Foundation
+package import Chronicle
+package import Foundation
 
 /// A fast path for reading stored event metadata.
 ///
@@ -11,9 +11,12 @@ internal import Foundation
 /// invalid UTF-8) returns `nil`, and the caller falls back to
 /// ``EventMetadata/init(jsonData:)``, which decides (and reports errors) exactly
 /// as before.
-enum SQLiteMetadataParsing {
+///
+/// Package-visible so that the fuzz checks (`Fuzz/Checks`) can hold it against
+/// the general decoder.
+package enum SQLiteMetadataParsing {
     /// The metadata in `data`, or `nil` when the fast path does not apply.
-    static func metadata(_ data: Data) -> EventMetadata? {
+    package static func metadata(_ data: Data) -> EventMetadata? {
         if data.isEmpty { return .empty }
         return data.withUnsafeBytes { raw -> EventMetadata? in
             var parser = Parser(bytes: raw.bindMemory(to: UInt8.self))

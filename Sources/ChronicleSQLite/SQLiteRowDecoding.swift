@@ -15,7 +15,8 @@ enum SQLiteRowDecoding {
         var name: StreamName?
 
         mutating func name(for text: String) throws -> StreamName {
-            if let name, text == self.text { return name }
+            // Bytes, not String ==: canonically equivalent spellings are different streams.
+            if let name, text.utf8.elementsEqual(self.text.utf8) { return name }
             let parsed = try SQLiteRowDecoding.streamName(text)
             self.text = text
             self.name = parsed

@@ -34,15 +34,42 @@ struct KillTestProjection: SQLiteProjection {
     }
 }
 
+/// Appends "<position> <event id>" to a file for every event it is given: a
+/// read model outside the store, so only at-least-once. Each line is one
+/// `write(2)` to a file opened with `O_APPEND`.
+struct FileLogProjection: Projection {
+    let name = "file-log"
+    let descriptor: Int32
+
+    func apply(_ event: EventRecord) async throws {
+        let bytes = Array("\(event.position.rawValue) \(event.id.uuidString.lowercased())\n".utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    func reset() async throws {
+        guard ftruncate(descriptor, 0) == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+}
+
 enum ProjectCommand {
     static func run() async throws {
         let path = requiredArgument("--store")
         let batchSize = argument("--batch-size").flatMap(Int.init) ?? 200
         let store = try await SQLiteEventStore(path: path)
-        let runner = try ProjectionRunner(
-            store: store, projections: [store.exactlyOnce(KillTestProjection())], batchSize: batchSize)
+        let projection: any RunnableProjection
+        if let output = argument("--file-log") {
+            let descriptor = open(output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            guard descriptor >= 0 else { fail("cannot open \(output)") }
+            projection = CheckpointedProjection(
+                FileLogProjection(descriptor: descriptor), checkpoints: store.checkpoints,
+                deadLetters: store.deadLetters)
+        } else {
+            projection = store.exactlyOnce(KillTestProjection())
+        }
+        let runner = try ProjectionRunner(store: store, projections: [projection], batchSize: batchSize)
         try await runner.catchUp { progress in emit("batch \(progress.done)") }
-        emit("done \(try await store.checkpoints.checkpoint(named: "kill-test")?.position.rawValue ?? 0)")
+        emit("done \(try await store.checkpoints.checkpoint(named: projection.name)?.position.rawValue ?? 0)")
         try store.close()
     }
 }

@@ -10,9 +10,16 @@
 //   ChronicleTestHelper seed --store PATH --events N [--streams S]
 //     Appends N events over S streams (`kill-<i>`) in batches of 100.
 //
-//   ChronicleTestHelper project --store PATH [--batch-size B]
+//   ChronicleTestHelper project --store PATH [--batch-size B] [--file-log FILE]
 //     Runs the exactly-once `KillTestProjection` up to the head, printing
 //     "batch <position>" after every committed batch, then "done <position>".
+//     With --file-log, runs the at-least-once `FileLogProjection` instead,
+//     which appends a line per event it is given to FILE.
+//
+//   ChronicleTestHelper crash-writer --store PATH [--durability full|normal] [--tasks T]
+//     Appends forever from T concurrent tasks (singles, batches, multi-stream
+//     appends) and prints each acknowledged call at once; the crash tests kill
+//     it with SIGKILL. See CrashWriterCommand.
 import Foundation
 
 do {
@@ -20,7 +27,8 @@ do {
     case "append": try await AppendCommand.run()
     case "seed": try await SeedCommand.run()
     case "project": try await ProjectCommand.run()
-    default: fail("unknown command; expected append, seed or project")
+    case "crash-writer": try await CrashWriterCommand.run()
+    default: fail("unknown command; expected append, seed, project or crash-writer")
     }
 } catch {
     fail("\(error)")

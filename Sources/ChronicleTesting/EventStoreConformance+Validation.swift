@@ -18,6 +18,24 @@ extension EventStoreConformance {
                 try Expect.equal(parsed.category, "order", "category splits at the first '-'")
                 try Expect.equal(parsed.id, "42-b", "id keeps later '-'")
             },
+            ConformanceCheck("names are bytes: canonically equivalent spellings are different streams, categories and types") {
+                store in
+                // "café" with a precomposed é, and with e + a combining accent: equal as Swift Strings.
+                let composed = try StreamName(category: "caf\u{E9}", id: "1")
+                let decomposed = try StreamName(category: "cafe\u{301}", id: "1")
+                try Expect.that(composed != decomposed, "the two spellings are different stream names")
+                try await store.append([Fixtures.event("T\u{E9}")], to: composed, expecting: .noStream)
+                try await store.append([Fixtures.event("Te\u{301}")], to: decomposed, expecting: .noStream)
+                try Expect.equal(try await store.streamVersion(composed), 1, "the composed stream's version")
+                try Expect.equal(try await store.streamVersion(decomposed), 1, "the decomposed stream's version")
+                let byCategory = try await store.readAll(
+                    from: .start, limit: 10, filter: EventFilter(categories: ["cafe\u{301}"]))
+                try Expect.equal(byCategory.map(\.stream), [decomposed], "a category filter matches bytes")
+                let byType = try await store.readAll(from: .start, limit: 10, filter: EventFilter(eventTypes: ["T\u{E9}"]))
+                try Expect.equal(byType.map(\.stream), [composed], "an event type filter matches bytes")
+                try Expect.equal(
+                    try StreamName("order-\u{301}42").category, "order", "the split is at the first '-' byte")
+            },
             ConformanceCheck("an oversized event is rejected with eventTooLarge and nothing is stored") { store in
                 let stream = Fixtures.stream("order-1")
                 try await store.append(Fixtures.events(1), to: stream, expecting: .noStream)

@@ -24,6 +24,20 @@ struct LibraryPiecesTests {
         }
     }
 
+    /// Found by the event-line fuzz checks: an offset (or rounding) could carry a
+    /// time outside the four-digit years, which an export then wrote as
+    /// "00-1-12-31T…" or "10000-…" and an import refused.
+    @Test func timestampsStayWithinTheYearsTheFormatCanWrite() throws {
+        for edge in ["0000-01-01T00:00:00.000000Z", "9999-12-31T23:59:59.000000Z"] {
+            #expect(Timestamp.format(try Timestamp.parse(edge)) == edge)
+        }
+        // The last one is in 9999, but a `Date` cannot tell its microsecond from the next second.
+        for outside in ["0000-01-01T00:00:00+00:01", "9999-12-31T23:30:00-01:00", "9999-12-31T23:59:59.999999Z"] {
+            let error = try #require(throws: CommandError.self, "\(outside)") { try Timestamp.parse(outside) }
+            #expect(error.message?.contains("outside the years 0000 to 9999") == true)
+        }
+    }
+
     @Test func storeLocationsParse() throws {
         #expect(try StoreLocation(parsing: "sqlite:data/events.sqlite") == .sqlite(path: "data/events.sqlite"))
         #expect(try StoreLocation(parsing: "sqlite:///var/lib/events.sqlite") == .sqlite(path: "/var/lib/events.sqlite"))
@@ -32,6 +46,20 @@ struct LibraryPiecesTests {
         let postgres = try StoreLocation(parsing: "postgres://ada:secret@db:5432/events")
         #expect(postgres == .postgres(url: "postgres://ada:secret@db:5432/events"))
         #expect(postgres.description == "postgres://ada:***@db:5432/events")
+        // Found by the store-location fuzz checks: the written form of a path
+        // starting with "//" lost those slashes ("sqlite:////srv/x" named "//srv/x"
+        // but was written "sqlite://srv/x", which names "srv/x").
+        let doubleSlash = try StoreLocation(parsing: "sqlite:////srv/events.sqlite")
+        #expect(doubleSlash == .sqlite(path: "//srv/events.sqlite"))
+        #expect(try StoreLocation(parsing: doubleSlash.description) == doubleSlash)
+        #expect(try StoreLocation(parsing: "sqlite:data/events.sqlite").description == "sqlite:data/events.sqlite")
+        // Found by fuzzing: a path starting with a combining mark was written
+        // "sqlite:" + mark, and `hasPrefix("sqlite:")` (which compares
+        // Characters) no longer saw the scheme in it.
+        let mark = try StoreLocation(parsing: "\u{6E1}")
+        #expect(mark == .sqlite(path: "\u{6E1}"))
+        #expect(try StoreLocation(parsing: mark.description) == mark)
+        #expect(try StoreLocation(parsing: "SQLite:\u{301}x") == .sqlite(path: "\u{301}x"))
         #expect(throws: CommandError.self) { try StoreLocation(parsing: "sqlite:") }
         #expect(throws: CommandError.self) { try StoreLocation(parsing: "redis://x") }
         #expect(try StoreOptions(store: "b.sqlite").location(environment: ["CHRONICLE_STORE": "a.sqlite"]) == .sqlite(path: "b.sqlite"))

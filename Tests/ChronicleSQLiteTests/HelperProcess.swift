@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs the `ChronicleTestHelper` executable (built next to the test bundle) as
 /// a separate OS process.
@@ -39,7 +40,24 @@ struct HelperProcess {
 
     private static func readAll(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: handle.readDataToEndOfFile()) }
+            DispatchQueue.global().async {
+                var data = Data()
+                while let chunk = readChunk(handle), !chunk.isEmpty { data.append(chunk) }
+                continuation.resume(returning: data)
+            }
+        }
+    }
+
+    /// One `read(2)` of up to 64 KiB, retried when a signal interrupts it:
+    /// Foundation's `availableData` traps on EINTR, and with many subprocesses
+    /// running in parallel SIGCHLD arrives often. Empty at the end of the
+    /// stream, `nil` on an error.
+    static func readChunk(_ handle: FileHandle) -> Data? {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
+            if count >= 0 { return Data(buffer[..<count]) }
+            if errno != EINTR { return nil }
         }
     }
 }
@@ -49,6 +67,7 @@ struct HelperProcess {
 final class RunningHelper: Sendable {
     let process: Process
     let lines: AsyncStream<String>
+    private let errors = Mutex(Data())
 
     init(_ arguments: [String]) throws {
         let process = Process()
@@ -56,17 +75,22 @@ final class RunningHelper: Sendable {
         process.arguments = arguments
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
+        let err = Pipe()
+        process.standardError = err
         let (lines, continuation) = AsyncStream<String>.makeStream()
         try process.run()
         self.process = process
         self.lines = lines
+        let errorHandle = err.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while let chunk = HelperProcess.readChunk(errorHandle), !chunk.isEmpty {
+                errors.withLock { $0.append(chunk) }
+            }
+        }
         let handle = out.fileHandleForReading
         Thread.detachNewThread {
             var buffer = Data()
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { break }
+            while let chunk = HelperProcess.readChunk(handle), !chunk.isEmpty {
                 buffer.append(chunk)
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                     continuation.yield(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
@@ -77,8 +101,14 @@ final class RunningHelper: Sendable {
         }
     }
 
+    /// What the process has written to standard error so far.
+    var standardError: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
+
     /// Sends SIGKILL: the process gets no chance to clean up.
     func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }
+
+    /// Sends a signal.
+    func signal(_ number: Int32) { Foundation.kill(process.processIdentifier, number) }
 
     /// Waits for the process to end and returns its exit status.
     func wait() async -> Int32 {

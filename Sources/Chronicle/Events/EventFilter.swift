@@ -40,9 +40,16 @@ public struct EventFilter: Hashable, Sendable {
     /// - Parameter record: An event read from the log.
     /// - Returns: `true` when the event matches every given set.
     public func matches(_ record: EventRecord) -> Bool {
-        if let categories, !categories.contains(record.stream.category) { return false }
+        if let categories, !Self.containsBytes(of: record.stream.category, in: categories) { return false }
         if let streams, !streams.contains(record.stream) { return false }
-        if let eventTypes, !eventTypes.contains(record.type) { return false }
+        if let eventTypes, !Self.containsBytes(of: record.type, in: eventTypes) { return false }
         return true
+    }
+
+    /// Set membership by UTF-8 bytes, as stores compare text: a `Set<String>`
+    /// alone would match a canonically equivalent spelling too.
+    static func containsBytes(of text: String, in set: Set<String>) -> Bool {
+        guard set.contains(text) else { return false }
+        return set.contains { $0.utf8.elementsEqual(text.utf8) }
     }
 }

@@ -11,6 +11,13 @@
 /// and contains no control characters. Invalid input throws
 /// ``EventStoreError/invalidStreamName``.
 ///
+/// A name is its exact UTF-8 bytes, as every store keeps it: two names are
+/// equal when their bytes are, and order by their bytes (as SQLite's `ORDER BY`
+/// does). `café-1` written with a precomposed `é` and with `e` plus a combining
+/// accent are two streams, although Swift's `String` calls them equal. The
+/// split is at the first `-` character in the bytes, even one a combining mark
+/// follows.
+///
 /// ```swift
 /// let stream = try StreamName("order-42")
 /// stream.category   // "order"
@@ -39,10 +46,15 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
     /// - Throws: ``EventStoreError/invalidStreamName`` when the name has no `-`,
     ///   an empty category or id, a control character, or is too long.
     public init(_ name: String) throws {
-        guard let dash = name.firstIndex(of: "-") else {
+        // Split on the byte: `firstIndex(of: "-")` on the String would skip a
+        // '-' that a combining mark follows (one Character), unlike any store.
+        let bytes = name.utf8
+        guard let dash = bytes.firstIndex(of: UInt8(ascii: "-")) else {
             throw EventStoreError.invalidStreamName(name, reason: "it has no '-' between category and id")
         }
-        try self.init(category: String(name[..<dash]), id: String(name[name.index(after: dash)...]), written: name)
+        try self.init(
+            category: String(decoding: bytes[..<dash], as: UTF8.self),
+            id: String(decoding: bytes[bytes.index(after: dash)...], as: UTF8.self), written: name)
     }
 
     /// Creates a stream name from its parts.
@@ -94,8 +106,27 @@ public struct StreamName: Hashable, Sendable, Comparable, CustomStringConvertibl
         _ = try StreamName(category: category, id: "x")
     }
 
+    /// Equal when the UTF-8 bytes are (not Swift's canonical equivalence).
+    public static func == (lhs: StreamName, rhs: StreamName) -> Bool {
+        lhs.category.utf8.elementsEqual(rhs.category.utf8) && lhs.id.utf8.elementsEqual(rhs.id.utf8)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        Self.hashBytes(of: category, into: &hasher)
+        hasher.combine(UInt8(0xFF))  // never in UTF-8: separates the parts
+        Self.hashBytes(of: id, into: &hasher)
+    }
+
+    private static func hashBytes(of text: String, into hasher: inout Hasher) {
+        let hashed: Void? = text.utf8.withContiguousStorageIfAvailable { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        if hashed == nil {
+            for byte in text.utf8 { hasher.combine(byte) }
+        }
+    }
+
+    /// Orders by the written form's UTF-8 bytes, as SQLite's `ORDER BY` does.
     public static func < (lhs: StreamName, rhs: StreamName) -> Bool {
-        lhs.description < rhs.description
+        lhs.description.utf8.lexicographicallyPrecedes(rhs.description.utf8)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -4,7 +4,7 @@ extension InMemoryEventStore: StreamCatalog {
         if let category { try StreamName.validateCategory(category) }
         let names = streamIndexes.keys
             .filter { name in
-                (category == nil || name.category == category) && (after.map { $0.precedesInCatalog(name) } ?? true)
+                (category.map { name.category.utf8.elementsEqual($0.utf8) } ?? true) && (after.map { $0.precedesInCatalog(name) } ?? true)
             }
             .sorted { $0.precedesInCatalog($1) }
             .prefix(limit)

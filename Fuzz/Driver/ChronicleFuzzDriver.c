@@ -1,0 +1,2 @@
+// Declarations only: see include/ChronicleFuzzDriver.h.
+#include "ChronicleFuzzDriver.h"

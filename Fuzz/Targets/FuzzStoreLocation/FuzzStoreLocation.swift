@@ -1,0 +1,13 @@
+// A libFuzzer target; Scripts/fuzz.sh builds and runs it.
+import ChronicleFuzzChecks
+import ChronicleFuzzDriver
+import Foundation
+
+@main
+enum FuzzStoreLocation {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in FuzzTarget.storeLocation.fuzz(data, size) })
+    }
+}
