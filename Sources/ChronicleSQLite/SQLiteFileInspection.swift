@@ -47,13 +47,17 @@ enum SQLiteFileInspection {
                 code: .storageUnavailable, message: "cannot read store file '\(path)'", cause: error)
         }
         if fileSize == 0 { return .new }
-        try checkHeader(header, fileSize: fileSize, path: path)
+        // After a crash the write-ahead log may still hold pages the main file does
+        // not have yet (SQLite replays it when the store opens): the file is only
+        // comparable with its header's page count when no WAL content is pending.
+        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        try checkHeader(header, fileSize: fileSize, path: path, walPending: walSize > 0)
         return try inspectSchema(path: path, verifyIntegrity: fileSize <= integrityCheckLimit)
     }
 
     /// Checks the 100-byte SQLite header: the magic string, and that the file is
     /// not shorter than the page count the header records (a truncated file).
-    private static func checkHeader(_ header: Data, fileSize: Int, path: String) throws {
+    private static func checkHeader(_ header: Data, fileSize: Int, path: String, walPending: Bool) throws {
         let magic = Data("SQLite format 3\u{0}".utf8)
         guard header.count == 100, header.prefix(16) == magic else {
             throw EventStoreError(
@@ -70,7 +74,7 @@ enum SQLiteFileInspection {
         let validFor = uint32(92)
         // The in-header size is trustworthy only when it was written with the
         // current change counter (SQLite >= 3.7.0 always does).
-        if changeCounter == validFor, pageCount > 0, fileSize < pageCount * pageSize {
+        if !walPending, changeCounter == validFor, pageCount > 0, fileSize < pageCount * pageSize {
             throw EventStoreError(
                 code: .corruptStore,
                 message: "store '\(path)' is truncated: \(fileSize) bytes, its header records "

@@ -1,6 +1,7 @@
 import Chronicle
 import ChronicleSQLite
 import Foundation
+import ChronicleTesting
 import Testing
 
 /// A writer process killed with SIGKILL at random moments, fifty times in a

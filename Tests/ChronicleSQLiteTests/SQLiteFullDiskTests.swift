@@ -1,6 +1,7 @@
 import Chronicle
 import Foundation
 import GRDB
+import ChronicleTesting
 import Testing
 
 @testable import ChronicleSQLite
