@@ -53,8 +53,8 @@ extension EventHandlers {
     func decodeForReplay(
         _ records: [EventRecord], registry: EventTypeRegistry
     ) async -> [Result<any DomainEvent, any Error>?] {
-        let handled = Set(handlers.keys)
-        return await registry.decodeResults(records) { handled.contains($0.type) }
+        let handlers = handlers
+        return await registry.decodeResults(records) { handlers[$0.type] != nil }
     }
 
     /// Applies one stored event to a state.

@@ -34,6 +34,7 @@ extension EventTypeRegistry {
     func decodeResults(
         _ records: [EventRecord], including include: @escaping @Sendable (EventRecord) -> Bool
     ) async -> [Result<any DomainEvent, any Error>?] {
+        if records.isEmpty { return [] }
         let chunks = min(Self.processorCount, records.count / Self.minimumParallelChunk)
         if chunks < 2 { return decodeChunk(records[...], including: include) }
         let size = (records.count + chunks - 1) / chunks
