@@ -72,13 +72,6 @@ let package = Package(
             dependencies: ["Chronicle", "ChronicleSQLite"],
             path: "Samples/QuickStart"
         ),
-        // Loading a 1,000-event aggregate from SQLite, with and without a snapshot:
-        // swift run -c release AggregateLoadBenchmark
-        .executableTarget(
-            name: "AggregateLoadBenchmark",
-            dependencies: ["Chronicle", "ChronicleSQLite"],
-            path: "Benchmarks/AggregateLoadBenchmark"
-        ),
         .testTarget(
             name: "ChronicleTests",
             dependencies: [
