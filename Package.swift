@@ -34,6 +34,8 @@ let package = Package(
             dependencies: [
                 "Chronicle",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the hot read and append paths (GRDB's own dependency).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -98,13 +100,6 @@ let package = Package(
             name: "QuickStart",
             dependencies: ["Chronicle", "ChronicleSQLite"],
             path: "Samples/QuickStart"
-        ),
-        // Loading a 1,000-event aggregate from SQLite, with and without a snapshot:
-        // swift run -c release AggregateLoadBenchmark
-        .executableTarget(
-            name: "AggregateLoadBenchmark",
-            dependencies: ["Chronicle", "ChronicleSQLite"],
-            path: "Benchmarks/AggregateLoadBenchmark"
         ),
         // What the fuzz targets check for each parser of outside input; the
         // test suite replays the corpus under Fuzz/Corpus through the same checks.

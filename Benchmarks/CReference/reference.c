@@ -6,7 +6,8 @@
  *
  * Schema: one events table shaped like Chronicle's (position, stream, version,
  * event id, type, data, metadata, time; unique (stream, version) and unique
- * event id). Every append is one transaction:
+ * event id, ids in increasing order like Chronicle's time-ordered ones). Every
+ * append is one transaction:
  *
  *   BEGIN IMMEDIATE; SELECT max(version) FROM events WHERE stream = ?;
  *   INSERT ... (one row per event); COMMIT
@@ -94,9 +95,10 @@ static void append(Store *s, const char *stream, int count) {
     int64_t version = sqlite3_column_int64(s->max_version, 0);
     sqlite3_reset(s->max_version);
     for (int i = 0; i < count; i++) {
+        /* Ids in increasing byte order, like Chronicle's time-ordered (version 7) event ids. */
         unsigned char id[16] = {0};
         uint64_t n = s->next_id++;
-        memcpy(id, &n, sizeof n);
+        for (int b = 0; b < 8; b++) id[b] = (unsigned char)(n >> (56 - 8 * b));
         char data[64];
         int length = snprintf(data, sizeof data, "{\"sku\":\"sku-%d\",\"qty\":%d}", (int)(n % 20), (int)(n % 5) + 1);
         sqlite3_bind_text(s->insert, 1, stream, -1, SQLITE_STATIC);

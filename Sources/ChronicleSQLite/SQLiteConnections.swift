@@ -21,11 +21,11 @@ enum SQLiteConnections {
         try pool.read(body)
     }
 
-    /// Runs one statement's worth of reading on a reader connection without an
-    /// explicit transaction: SQLite runs a single statement on one consistent
-    /// snapshot by itself, and the `BEGIN`/`COMMIT` pair GRDB adds otherwise
-    /// costs more than a short read.
-    static func readStatement<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
-        try pool.unsafeRead(body)
+    /// Runs one statement's worth of reading on one of the store's reader
+    /// connections without an explicit transaction: SQLite runs a single
+    /// statement on one consistent snapshot by itself, and the `BEGIN`/`COMMIT`
+    /// pair GRDB adds otherwise costs more than a short read.
+    static func readStatement<T>(_ readers: SQLiteReaders, _ body: (Database) throws -> T) throws -> T {
+        try readers.read(body)
     }
 }

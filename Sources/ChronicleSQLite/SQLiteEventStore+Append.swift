@@ -1,6 +1,7 @@
 public import Chronicle
 internal import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
 extension SQLiteEventStore {
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
@@ -38,12 +39,9 @@ enum SQLiteAppender {
         _ appends: [StreamAppend], prepared: [[AppendValidation.PreparedEvent]], in db: Database,
         checkIdsFirst: Bool
     ) throws -> [AppendResult] {
-        var results: [AppendResult] = []
-        try db.inTransaction(.immediate) {
-            results = try append(appends, prepared: prepared, in: db, checkIdsFirst: checkIdsFirst)
-            return .commit
+        try SQLiteRawStatement.immediateTransaction(db) {
+            try append(appends, prepared: prepared, in: db, checkIdsFirst: checkIdsFirst)
         }
-        return results
     }
 
     static func append(
@@ -62,9 +60,7 @@ enum SQLiteAppender {
                 }
             }
             let stream = part.stream.description
-            let current = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"),
-                arguments: [stream]) ?? 0
+            let current = try currentVersion(of: stream, in: db)
             guard part.expectedVersion.isSatisfied(by: current) else {
                 if !checkIdsFirst, let first = part.events.first, try storedPlace(of: first.id, in: db) != nil {
                     throw RetryCheckingIds()
@@ -76,24 +72,36 @@ enum SQLiteAppender {
                 results.append(AppendResult(stream: part.stream, version: current, versions: nil, positions: nil))
                 continue
             }
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO chronicle_events
-                        (stream, version, category, event_id, type, schema_version, data, metadata, recorded_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+            let insert = SQLiteRawStatement(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO chronicle_events
+                            (stream, version, category, event_id, type, schema_version, data, metadata, recorded_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """))
+            // The same for every event of the part.
+            try insert.bind(1, stream)
+            try insert.bind(3, part.stream.category)
+            try insert.bind(9, now)
             var firstPosition: Int64 = 0
             var lastPosition: Int64 = 0
             var version = current
             for prepared in events {
                 version += 1
                 let event = prepared.event
-                insert.setUncheckedArguments([
-                    stream, version, part.stream.category, event.id, event.type, event.schemaVersion, event.data,
-                    prepared.metadataBytes.isEmpty ? nil : prepared.metadataBytes, now,
-                ])
+                insert.reset()
+                try insert.bind(2, version)
+                try insert.bind(4, uuid: event.id)
+                try insert.bind(5, event.type)
+                try insert.bind(6, Int64(event.schemaVersion))
+                try insert.bind(7, blob: event.data)
+                if prepared.metadataBytes.isEmpty {
+                    try insert.bindNull(8)
+                } else {
+                    try insert.bind(8, blob: prepared.metadataBytes)
+                }
                 do {
-                    try insert.execute()
+                    _ = try insert.step()
                 } catch let error as DatabaseError
                     where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && !checkIdsFirst
                 {
@@ -102,18 +110,35 @@ enum SQLiteAppender {
                 lastPosition = db.lastInsertedRowID
                 if firstPosition == 0 { firstPosition = lastPosition }
             }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO chronicle_streams (stream, category, version, updated_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (stream) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
-                    """
-            ).execute(arguments: [stream, part.stream.category, version, now])
+            insert.reset()
+            let upsert = SQLiteRawStatement(
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO chronicle_streams (stream, category, version, updated_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (stream) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
+                        """))
+            try upsert.bind(1, stream)
+            try upsert.bind(2, part.stream.category)
+            try upsert.bind(3, version)
+            try upsert.bind(4, now)
+            _ = try upsert.step()
+            upsert.reset()
             results.append(
                 AppendResult(
                     stream: part.stream, version: version, versions: (current + 1)...version,
                     positions: GlobalPosition(firstPosition)...GlobalPosition(lastPosition)))
         }
         return results
+    }
+
+    /// The stream's version in the catalog (0 when it has no events).
+    static func currentVersion(of stream: String, in db: Database) throws -> Int64 {
+        let select = SQLiteRawStatement(
+            try db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"))
+        defer { select.reset() }
+        try select.bind(1, stream)
+        guard try select.step() else { return 0 }
+        return sqlite3_column_int64(select.handle, 0)
     }
 
     static func storedPlace(of id: UUID, in db: Database) throws -> AppendValidation.StoredPlace? {

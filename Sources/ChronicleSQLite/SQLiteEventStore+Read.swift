@@ -18,8 +18,9 @@ extension SQLiteEventStore {
         let name = stream.description
         try Task.checkCancellation()
         return try mappingErrors {
-            try SQLiteConnections.readStatement(pool) { db in
-                try SQLiteRowDecoding.records(db.cachedStatement(sql: sql), arguments: [name, version, limit])
+            try SQLiteConnections.readStatement(readers) { db in
+                try SQLiteRowDecoding.records(
+                    db.cachedStatement(sql: sql), arguments: [.text(name), .integer(version), .integer(Int64(limit))])
             }
         }
     }
@@ -27,27 +28,27 @@ extension SQLiteEventStore {
     public func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [EventRecord] {
         try AppendValidation.checkLimit(limit)
         var conditions = ["position >= ?"]
-        var arguments: StatementArguments = [position.rawValue]
+        var arguments: [SQLiteRowDecoding.Argument] = [.integer(position.rawValue)]
         if let categories = filter.categories {
             conditions.append("category IN (\(Self.placeholders(categories.count)))")
-            arguments += StatementArguments(categories.sorted())
+            arguments += categories.sorted().map { .text($0) }
         }
         if let streams = filter.streams {
             conditions.append("stream IN (\(Self.placeholders(streams.count)))")
-            arguments += StatementArguments(streams.map(\.description).sorted())
+            arguments += streams.map(\.description).sorted().map { .text($0) }
         }
         if let types = filter.eventTypes {
             conditions.append("type IN (\(Self.placeholders(types.count)))")
-            arguments += StatementArguments(types.sorted())
+            arguments += types.sorted().map { .text($0) }
         }
-        arguments += [limit]
+        arguments.append(.integer(Int64(limit)))
         let statementArguments = arguments
         let sql = "SELECT \(SQLiteRowDecoding.columns) FROM chronicle_events WHERE "
             + conditions.joined(separator: " AND ") + " ORDER BY position LIMIT ?"
         let cacheable = filter.isAll
         try Task.checkCancellation()
         return try mappingErrors {
-            try SQLiteConnections.readStatement(pool) { db in
+            try SQLiteConnections.readStatement(readers) { db in
                 let statement = cacheable ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
                 return try SQLiteRowDecoding.records(statement, arguments: statementArguments)
             }
@@ -58,7 +59,7 @@ extension SQLiteEventStore {
         let name = stream.description
         try Task.checkCancellation()
         return try mappingErrors {
-            try SQLiteConnections.readStatement(pool) { db in
+            try SQLiteConnections.readStatement(readers) { db in
                 try Int64.fetchOne(
                     db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"),
                     arguments: [name]) ?? 0
@@ -69,7 +70,7 @@ extension SQLiteEventStore {
     public func headPosition() async throws -> GlobalPosition {
         try Task.checkCancellation()
         return try mappingErrors {
-            try SQLiteConnections.readStatement(pool) { db in
+            try SQLiteConnections.readStatement(readers) { db in
                 GlobalPosition(
                     try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(position) FROM chronicle_events")) ?? 0)
             }

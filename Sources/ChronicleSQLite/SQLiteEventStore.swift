@@ -31,6 +31,8 @@ public final class SQLiteEventStore: EventStore {
     let appendSignal = AppendSignal()
     /// Coalesces concurrent appends into shared write transactions.
     let groupCommit: SQLiteGroupCommit
+    /// Read-only connections for the hot reads.
+    let readers: SQLiteReaders
 
     /// Opens (creating or migrating when needed) the store at `path`.
     ///
@@ -60,6 +62,8 @@ public final class SQLiteEventStore: EventStore {
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             groupCommit = SQLiteGroupCommit(pool: pool, signal: appendSignal)
+            readers = SQLiteReaders(
+                path: path, busyTimeout: options.busyTimeout, maximumIdle: options.maximumReaderCount)
             // GRDB sets synchronous=NORMAL on the writer when it enables WAL; apply
             // the durability the store promises after that, on the one writer.
             let synchronous = options.durability == .full ? "FULL" : "NORMAL"
@@ -100,7 +104,12 @@ public final class SQLiteEventStore: EventStore {
     ///
     /// - Throws: ``EventStoreError`` when a connection cannot close.
     public func close() throws {
-        do { try pool.close() } catch { throw SQLiteErrorMapping.map(error, path: path) }
+        do {
+            try readers.close()
+            try pool.close()
+        } catch {
+            throw SQLiteErrorMapping.map(error, path: path)
+        }
     }
 
     func mappingErrors<T>(_ body: () throws -> T) throws -> T {

@@ -170,15 +170,14 @@ final class SQLiteGroupCommit: Sendable {
     /// The requests in one transaction, each in its own savepoint. Throws when
     /// the transaction fails as a whole (then nothing is stored).
     private static func together(_ requests: [Request], in db: Database) throws -> [Outcome] {
-        var outcomes: [Outcome] = []
-        outcomes.reserveCapacity(requests.count)
-        try db.inTransaction(.immediate) {
+        try SQLiteRawStatement.immediateTransaction(db) {
+            var outcomes: [Outcome] = []
+            outcomes.reserveCapacity(requests.count)
             for request in requests {
                 outcomes.append(try isolated(request, in: db))
             }
-            return .commit
+            return outcomes
         }
-        return outcomes
     }
 
     /// One request inside the batch's transaction. Its own failures (an
@@ -210,14 +209,14 @@ final class SQLiteGroupCommit: Sendable {
     /// before that row is written or undoes the failed statement itself.
     private static func savepoint<T>(if needed: Bool, in db: Database, _ body: () throws -> T) throws -> T {
         guard needed else { return try body() }
-        try db.cachedStatement(sql: "SAVEPOINT chronicle_append").execute()
+        try SQLiteRawStatement.run(db, "SAVEPOINT chronicle_append")
         do {
             let result = try body()
-            try db.cachedStatement(sql: "RELEASE chronicle_append").execute()
+            try SQLiteRawStatement.run(db, "RELEASE chronicle_append")
             return result
         } catch {
-            try db.cachedStatement(sql: "ROLLBACK TO chronicle_append").execute()
-            try db.cachedStatement(sql: "RELEASE chronicle_append").execute()
+            try SQLiteRawStatement.run(db, "ROLLBACK TO chronicle_append")
+            try SQLiteRawStatement.run(db, "RELEASE chronicle_append")
             throw error
         }
     }

@@ -30,6 +30,14 @@ package enum SQLiteMetadataParsing {
         return try EventMetadata(jsonData: data)
     }
 
+    /// Reads stored metadata from a column's bytes: the fast path, else the general decoder.
+    static func metadataOrDecode(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
+        if bytes.isEmpty { return .empty }
+        var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self))
+        if let metadata = parser.parseMetadata() { return metadata }
+        return try EventMetadata(jsonData: Data(bytes))
+    }
+
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0

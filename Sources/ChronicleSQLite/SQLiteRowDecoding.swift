@@ -1,15 +1,132 @@
 internal import Chronicle
 internal import Foundation
 internal import GRDB
+internal import GRDBSQLite
 
-/// Turns rows of `chronicle_events` into ``EventRecord``s; a row that cannot be
-/// one is ``EventStoreError/corruptRecord``.
+/// Turns rows of `chronicle_events` into ``EventRecord``s, straight from
+/// SQLite's column buffers; a row that cannot be one is
+/// ``EventStoreError/corruptRecord``.
+///
+/// Reads bind and step the (cached, GRDB-prepared) statement themselves and
+/// read each column once from SQLite's buffers: no `Row` per event, no
+/// intermediate `DatabaseValue`s, and the stream name, type name and metadata of
+/// the previous row are reused when their bytes repeat.
 enum SQLiteRowDecoding {
-    /// The columns every event read selects, in the order ``record(_:cache:)`` reads them.
+    /// The columns every event read selects, in the order ``RowReader`` reads them.
     static let columns =
         "position, stream, version, event_id, type, schema_version, data, metadata, recorded_at"
 
-    /// Reuses the last parsed stream name: consecutive rows usually share it.
+    /// An argument of a read.
+    enum Argument {
+        case integer(Int64)
+        case text(String)
+    }
+
+    /// Binds `arguments`, steps `statement` to the end and decodes every row.
+    static func records(_ statement: Statement, arguments: [Argument]) throws -> [EventRecord] {
+        let raw = SQLiteRawStatement(statement)
+        // Ends the read (releasing its snapshot) however the loop ends.
+        defer { raw.reset() }
+        for (offset, argument) in arguments.enumerated() {
+            switch argument {
+            case .integer(let value): try raw.bind(Int32(offset + 1), value)
+            case .text(let value): try raw.bind(Int32(offset + 1), value)
+            }
+        }
+        var reader = RowReader()
+        var result: [EventRecord] = []
+        while try raw.step() {
+            result.append(try reader.record(raw.handle))
+        }
+        return result
+    }
+
+    /// Decodes rows one after another, reusing what repeats between them.
+    struct RowReader {
+        private var streamBytes: [UInt8] = []
+        private var stream: StreamName?
+        private var types: [(bytes: [UInt8], name: String)] = []
+        private var metadataBytes: [UInt8] = []
+        private var metadata = EventMetadata.empty
+
+        mutating func record(_ handle: OpaquePointer) throws -> EventRecord {
+            let position = sqlite3_column_int64(handle, 0)
+            func malformed() -> EventStoreError {
+                EventStoreError(code: .corruptRecord, message: "stored event at position \(position) has a malformed column")
+            }
+            guard sqlite3_column_type(handle, 1) == SQLITE_TEXT, sqlite3_column_type(handle, 2) == SQLITE_INTEGER,
+                sqlite3_column_type(handle, 4) == SQLITE_TEXT, sqlite3_column_type(handle, 5) == SQLITE_INTEGER,
+                sqlite3_column_type(handle, 8) == SQLITE_INTEGER
+            else { throw malformed() }
+            let dataType = sqlite3_column_type(handle, 6)
+            guard dataType == SQLITE_BLOB || dataType == SQLITE_TEXT else { throw malformed() }
+            let streamName = try stream(text(handle, 1))
+            let version = sqlite3_column_int64(handle, 2)
+            guard sqlite3_column_type(handle, 3) == SQLITE_BLOB, sqlite3_column_bytes(handle, 3) == 16,
+                let idBytes = sqlite3_column_blob(handle, 3)
+            else {
+                throw EventStoreError(
+                    code: .corruptRecord, message: "stored event id at position \(position) is not 16 bytes")
+            }
+            let id = UUID(uuid: UnsafeRawPointer(idBytes).loadUnaligned(as: uuid_t.self))
+            let type = typeName(text(handle, 4))
+            guard let schemaVersion = Int(exactly: sqlite3_column_int64(handle, 5)) else { throw malformed() }
+            let data = Data(text(handle, 6))
+            let metadata: EventMetadata
+            switch sqlite3_column_type(handle, 7) {
+            case SQLITE_NULL:
+                metadata = .empty
+            case SQLITE_BLOB, SQLITE_TEXT:
+                do {
+                    metadata = try self.metadata(text(handle, 7))
+                } catch {
+                    throw EventStoreError(
+                        code: .corruptRecord, message: "stored event at position \(position) has unreadable metadata",
+                        cause: error)
+                }
+            default:
+                throw malformed()
+            }
+            return EventRecord(
+                position: GlobalPosition(position), stream: streamName, version: version, id: id, type: type,
+                schemaVersion: schemaVersion, data: data, metadata: metadata,
+                recordedAt: date(microseconds: sqlite3_column_int64(handle, 8)))
+        }
+
+        /// The bytes of a text or blob column (valid until the next step).
+        private func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
+            // sqlite3_column_blob before sqlite3_column_bytes, as SQLite asks.
+            let pointer = sqlite3_column_blob(handle, column)
+            let count = Int(sqlite3_column_bytes(handle, column))
+            guard let pointer, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            return UnsafeRawBufferPointer(start: pointer, count: count)
+        }
+
+        private mutating func stream(_ bytes: UnsafeRawBufferPointer) throws -> StreamName {
+            if let stream, bytes.elementsEqual(streamBytes) { return stream }
+            let parsed = try SQLiteRowDecoding.streamName(String(decoding: bytes, as: UTF8.self))
+            streamBytes = Array(bytes)
+            stream = parsed
+            return parsed
+        }
+
+        private mutating func typeName(_ bytes: UnsafeRawBufferPointer) -> String {
+            for known in types where bytes.elementsEqual(known.bytes) { return known.name }
+            let name = String(decoding: bytes, as: UTF8.self)
+            if types.count < 32 { types.append((Array(bytes), name)) }
+            return name
+        }
+
+        private mutating func metadata(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
+            if bytes.elementsEqual(metadataBytes) { return metadata }
+            let parsed = try SQLiteMetadataParsing.metadataOrDecode(bytes)
+            metadataBytes = Array(bytes)
+            metadata = parsed
+            return parsed
+        }
+    }
+
+    /// Reuses the last parsed stream name (for reads of other tables).
     struct StreamNameCache {
         var text = ""
         var name: StreamName?
@@ -24,6 +141,14 @@ enum SQLiteRowDecoding {
         }
     }
 
+    /// A stored event id.
+    static func uuid(_ bytes: Data?, position: Int64) throws -> UUID {
+        guard let bytes, bytes.count == 16 else {
+            throw EventStoreError(code: .corruptRecord, message: "stored event id at position \(position) is not 16 bytes")
+        }
+        return bytes.withUnsafeBytes { raw in UUID(uuid: raw.loadUnaligned(as: uuid_t.self)) }
+    }
+
     static func streamName(_ text: String) throws -> StreamName {
         do {
             return try StreamName(text)
@@ -31,34 +156,6 @@ enum SQLiteRowDecoding {
             throw EventStoreError(
                 code: .corruptRecord, message: "stored stream name '\(text)' is invalid", cause: error)
         }
-    }
-
-    static func record(_ row: Row, cache: inout StreamNameCache) throws -> EventRecord {
-        let position: Int64 = row[0]
-        guard let streamText = row[1] as String?,
-            let version = row[2] as Int64?,
-            let idBytes = row[3] as Data?,
-            let type = row[4] as String?,
-            let schemaVersion = row[5] as Int?,
-            let data = row[6] as Data?,
-            let recordedAt = row[8] as Int64?
-        else {
-            throw EventStoreError(code: .corruptRecord, message: "stored event at position \(position) has a malformed column")
-        }
-        let metadataBytes = row[7] as Data?
-        let metadata: EventMetadata
-        do {
-            metadata = try metadataBytes.map(SQLiteMetadataParsing.metadataOrDecode) ?? .empty
-        } catch {
-            throw EventStoreError(
-                code: .corruptRecord, message: "stored event at position \(position) has unreadable metadata",
-                cause: error)
-        }
-        let id = try uuid(idBytes, position: position)
-        return EventRecord(
-            position: GlobalPosition(position), stream: try cache.name(for: streamText), version: version, id: id,
-            type: type, schemaVersion: schemaVersion, data: data, metadata: metadata,
-            recordedAt: date(microseconds: recordedAt))
     }
 
     /// A stored time: microseconds since 1970.
@@ -69,22 +166,5 @@ enum SQLiteRowDecoding {
     /// The stored form of a time: microseconds since 1970, rounded.
     static func microseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-    }
-
-    static func uuid(_ bytes: Data?, position: Int64) throws -> UUID {
-        guard let bytes, bytes.count == 16 else {
-            throw EventStoreError(code: .corruptRecord, message: "stored event id at position \(position) is not 16 bytes")
-        }
-        return bytes.withUnsafeBytes { raw in UUID(uuid: raw.loadUnaligned(as: uuid_t.self)) }
-    }
-
-    static func records(_ statement: Statement, arguments: StatementArguments) throws -> [EventRecord] {
-        var cache = StreamNameCache()
-        var result: [EventRecord] = []
-        let rows = try Row.fetchCursor(statement, arguments: arguments)
-        while let row = try rows.next() {
-            result.append(try record(row, cache: &cache))
-        }
-        return result
     }
 }

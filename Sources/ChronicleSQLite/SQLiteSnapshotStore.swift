@@ -53,7 +53,7 @@ public final class SQLiteSnapshotStore: SnapshotStore {
         let name = stream.description
         try Task.checkCancellation()
         return try eventStore.mappingErrors {
-            try SQLiteConnections.readStatement(eventStore.pool) { db in
+            try SQLiteConnections.readStatement(eventStore.readers) { db in
                 guard
                     let row = try Row.fetchOne(
                         db.cachedStatement(

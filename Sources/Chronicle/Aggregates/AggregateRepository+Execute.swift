@@ -10,6 +10,11 @@ extension AggregateRepository {
     /// function of the state, without side effects of its own. A command that
     /// returns no event appends nothing.
     ///
+    /// With the cache on, a cached aggregate is used without reading the store
+    /// first (an append is then one write, no read): if another writer appended
+    /// meanwhile, the expected version catches it and the command runs again on
+    /// the state read from the store, without counting against `maximumRetries`.
+    ///
     /// ```swift
     /// let result = try await orders.execute("42", context: CommandContext(correlationId: requestId)) { order in
     ///     try order.addItem(sku: "A-1", quantity: 2)
@@ -37,9 +42,20 @@ extension AggregateRepository {
         let stream = try A.streamName(for: id)
         let retries = max(0, maximumRetries ?? options.maximumRetries)
         var attempts = 0
+        var conflicts = 0
+        // A cached state is used as is: the append's expected version catches a
+        // stale one (another writer appended), and the command then runs again on
+        // state read from the store, without spending a retry.
+        var trustCache = true
         while true {
             attempts += 1
-            let loaded = try await rebuild(id, stream: stream)
+            let cached = trustCache ? cache?.entry(for: id) : nil
+            let loaded: AggregateCache<A>.Entry
+            if let cached {
+                loaded = cached
+            } else {
+                loaded = try await rebuild(id, stream: stream)
+            }
             guard loaded.version > 0 else { throw Self.notFound(stream) }
             do {
                 return try await run(
@@ -48,7 +64,13 @@ extension AggregateRepository {
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
                 cache?.evict(id)
                 metrics.conflicts.increment()
-                guard attempts <= retries else {
+                if cached != nil {
+                    trustCache = false
+                    try Task.checkCancellation()
+                    continue
+                }
+                conflicts += 1
+                guard conflicts <= retries else {
                     throw AggregateError(
                         code: .concurrencyConflict,
                         message: "\(A.self) '\(stream)' changed during each of \(attempts) attempt(s) "

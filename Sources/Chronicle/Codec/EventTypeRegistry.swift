@@ -145,14 +145,14 @@ public struct EventTypeRegistry: Sendable {
     ///
     /// - Parameters:
     ///   - event: The event; its type must be registered.
-    ///   - id: The event id; a new UUID by default.
+    ///   - id: The event id; a new time-ordered UUID (version 7) by default.
     ///   - metadata: Correlation, causation and headers.
     /// - Returns: The event to append.
     /// - Throws: ``EventCodingError/unknownType`` when the type is not registered
     ///   (or another type holds its name), ``EventCodingError/encodingFailed``
     ///   when the codec throws.
     public func encode<E: DomainEvent>(
-        _ event: E, id: UUID = .chronicleRandom(), metadata: EventMetadata = .empty
+        _ event: E, id: UUID = .chronicleTimeOrdered(), metadata: EventMetadata = .empty
     ) throws -> NewEvent {
         let name = E.eventType
         guard let entry = entries[name], ObjectIdentifier(entry.type) == ObjectIdentifier(E.self) else {

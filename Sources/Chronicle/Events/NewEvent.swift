@@ -30,13 +30,14 @@ public struct NewEvent: Hashable, Sendable {
     /// Creates an event to append.
     ///
     /// - Parameters:
-    ///   - id: The unique event id; a new random UUID by default.
+    ///   - id: The unique event id; by default a new time-ordered UUID (version 7:
+    ///     milliseconds, then 74 random bits), which keeps the id index compact.
     ///   - type: The stable type name.
     ///   - schemaVersion: The payload's schema version; 1 by default.
     ///   - data: The payload bytes.
     ///   - metadata: Correlation, causation and headers.
     public init(
-        id: UUID = .chronicleRandom(), type: String, schemaVersion: Int = 1, data: Data,
+        id: UUID = .chronicleTimeOrdered(), type: String, schemaVersion: Int = 1, data: Data,
         metadata: EventMetadata = .empty
     ) {
         self.id = id

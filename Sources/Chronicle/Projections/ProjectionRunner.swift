@@ -29,6 +29,8 @@ public actor ProjectionRunner: Service {
     public nonisolated let store: any EventStore
     /// The most events per batch.
     public nonisolated let batchSize: Int
+    /// The most events per batch when an exactly-once projection catches up or is rebuilt.
+    public nonisolated let catchUpBatchSize: Int
     /// The projections' names, in the order given.
     public nonisolated let names: [String]
     nonisolated let entries: [String: Entry]
@@ -52,11 +54,16 @@ public actor ProjectionRunner: Service {
     ///   - store: The log to follow.
     ///   - projections: The projections, each with a unique name.
     ///   - batchSize: The most events per batch (and per transaction for exactly-once projections).
+    ///   - catchUpBatchSize: The most events per batch when ``catchUp(_:progress:)`` or
+    ///     ``rebuild(_:progress:)`` drives an exactly-once projection (never fewer than
+    ///     `batchSize`). Each of its batches is one transaction, so large ones make a
+    ///     rebuild several times faster; at-least-once projections keep `batchSize`,
+    ///     which bounds what a crash delivers again.
     ///   - logger: Where the runner logs failures and state changes.
     /// - Throws: ``ProjectionError/duplicateName`` when two projections share a name.
     public init(
         store: some EventStore, projections: [any RunnableProjection], batchSize: Int = 500,
-        logger: Logger = Logger(label: "chronicle.projections")
+        catchUpBatchSize: Int = 5_000, logger: Logger = Logger(label: "chronicle.projections")
     ) throws {
         var entries: [String: Entry] = [:]
         for projection in projections {
@@ -69,6 +76,7 @@ public actor ProjectionRunner: Service {
         }
         self.store = store
         self.batchSize = max(1, batchSize)
+        self.catchUpBatchSize = max(self.batchSize, catchUpBatchSize)
         self.names = projections.map(\.name)
         self.entries = entries
         self.logger = logger
@@ -170,8 +178,10 @@ public actor ProjectionRunner: Service {
         let started = ContinuousClock.now
         do {
             let target = try await store.headPosition()
-            try await Self.drive(entries[name]!, store: store, batchSize: batchSize, until: target, logger: logger) {
-                position, _ in
+            let entry = entries[name]!
+            try await Self.drive(
+                entry, store: store, batchSize: catchUpBatchSize(for: entry), until: target, logger: logger
+            ) { position, _ in
                 progress(Self.progress(name, position, target, since: started))
                 await self.didCommit(name, position)
             }
@@ -312,6 +322,11 @@ public actor ProjectionRunner: Service {
         return RebuildProgress(
             projection: name, done: min(position.rawValue, target.rawValue), total: target.rawValue,
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// The batch size of a catch-up or rebuild: large for exactly-once projections.
+    private nonisolated func catchUpBatchSize(for entry: Entry) -> Int {
+        entry.runnable.guarantee == .exactlyOnce ? catchUpBatchSize : batchSize
     }
 
     private func resolve(_ names: [String]?) throws -> [String] {

@@ -1,5 +1,6 @@
 internal import Chronicle
 internal import ChronicleSQLite
+internal import Foundation
 
 /// Loading an aggregate, with and without a snapshot, and replaying the whole log.
 enum BenchReadWorkloads {
@@ -7,7 +8,7 @@ enum BenchReadWorkloads {
     /// every event has its own correlation and causation ids).
     static func load(_ bench: BenchContext, snapshot: Bool) async throws -> BenchResult {
         let events = bench.count(1_000, minimum: 2)
-        let loads = 50
+        let loads = Int(ProcessInfo.processInfo.environment["CHRONICLE_BENCH_LOADS"] ?? "") ?? 50
         return try await bench.withFreshStore { store in
             let writer = try bench.orders(store, cache: 1)
             try await writer.create("big") { $0.place(0) }
@@ -51,8 +52,9 @@ enum BenchReadWorkloads {
             while true {
                 let began = ContinuousClock.now
                 let page = try await store.readAll(from: next, limit: pageSize)
-                for record in page {
-                    switch try registry.decode(record) {
+                // Decoded on every core, in order.
+                for event in try await registry.decode(page) {
+                    switch event {
                     case let placed as BenchOrderPlaced: items += placed.items.count
                     case let added as BenchItemAdded: items += added.qty > 0 ? 1 : 0
                     default: break
