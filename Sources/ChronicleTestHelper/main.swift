@@ -10,11 +10,11 @@
 //   ChronicleTestHelper seed --store PATH --events N [--streams S]
 //     Appends N events over S streams (`kill-<i>`) in batches of 100.
 //
-//   ChronicleTestHelper project --store PATH [--batch-size B] [--file-log FILE]
+//   ChronicleTestHelper project --store PATH [--batch-size B] [--file-log FILE [--handler-delay-us U]]
 //     Runs the exactly-once `KillTestProjection` up to the head, printing
 //     "batch <position>" after every committed batch, then "done <position>".
 //     With --file-log, runs the at-least-once `FileLogProjection` instead,
-//     which appends a line per event it is given to FILE.
+//     which appends a line per event it is given to FILE (taking U µs per event).
 //
 //   ChronicleTestHelper crash-writer --store PATH [--durability full|normal] [--tasks T]
 //     Appends forever from T concurrent tasks (singles, batches, multi-stream
