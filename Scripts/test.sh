@@ -2,10 +2,20 @@
 # Runs Chronicle's whole test suite on a fresh Debian machine.
 #
 #   Scripts/test.sh
+#   CHRONICLE_SANITIZERS=thread,address Scripts/test.sh
+#   CHRONICLE_FUZZ_SECONDS=20 Scripts/test.sh
 #
 # Installs what the tests need when it is missing (libsqlite3-dev through apt
 # when run as root), builds everything with warnings from Chronicle's own code
 # treated as errors, then runs `swift test`.
+#
+# CHRONICLE_SANITIZERS (a comma-separated list of `thread` and `address`) then
+# also runs the concurrency-focused subset of the suite (the conformance suite
+# with its concurrency and subscription checks, the projection runner, SQLite
+# projections, concurrent commands, several processes on one file) under
+# ThreadSanitizer and AddressSanitizer (with LeakSanitizer), each built into
+# its own scratch path (.build-tsan, .build-asan). CHRONICLE_FUZZ_SECONDS runs
+# every libFuzzer target that many seconds (Scripts/fuzz.sh). CI sets both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +31,7 @@ if ! swift build --build-tests 2>&1 | tee "$build_log"; then
     exit 1
 fi
 # Warnings from Chronicle's own sources (not from dependencies under .build/) fail the run.
-own_warnings=$(grep -E '^/[^ ]*/(Sources|Tests|Samples|Benchmarks)/[^ ]*: warning:' "$build_log" | grep -v '/.build' || true)
+own_warnings=$(grep -E '^/[^ ]*/(Sources|Tests|Samples|Benchmarks|Fuzz)/[^ ]*: warning:' "$build_log" | grep -v '/.build' || true)
 if [ -n "$own_warnings" ]; then
     echo "warnings in Chronicle's own code:" >&2
     echo "$own_warnings" >&2
@@ -30,3 +40,52 @@ fi
 
 log "running the test suite"
 swift test --skip-build
+
+# The tests that exercise concurrency (Swift Testing --filter, a regex over test ids).
+sanitizer_subset='InMemoryConformanceTests|SQLiteConformanceTests|ProjectionRunnerTests'
+sanitizer_subset+='|SQLiteProjectionTests/(readModelAndCheckpointCommitTogether|aFailingEventRollsBack)'
+sanitizer_subset+='|twentyConcurrentCommands|SQLiteMultiProcessTests'
+
+run_sanitizer() {
+    local sanitizer=$1 scratch
+    case "$sanitizer" in
+        thread) scratch=.build-tsan ;;
+        address) scratch=.build-asan ;;
+        *) echo "unknown sanitizer '$sanitizer' in CHRONICLE_SANITIZERS (use thread and/or address)" >&2; exit 2 ;;
+    esac
+    log "building with --sanitize=$sanitizer into $scratch"
+    if ! swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" >"$build_log" 2>&1; then
+        grep -E 'error' "$build_log" | head -40 >&2
+        echo "the $sanitizer-sanitized build failed" >&2
+        exit 1
+    fi
+    log "running the concurrency subset under --sanitize=$sanitizer"
+    local output
+    output=$(mktemp)
+    local status=0
+    # halt_on_error: the first report fails the run, with its stacks.
+    TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" \
+        ASAN_OPTIONS="halt_on_error=1 ${ASAN_OPTIONS:-}" \
+        LSAN_OPTIONS="suppressions=$PWD/Scripts/lsan-suppressions.txt print_suppressions=0 ${LSAN_OPTIONS:-}" \
+        swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" --filter "$sanitizer_subset" \
+        >"$output" 2>&1 || status=$?
+    grep -E '^(✔|✘) (Suite|Test run)|WARNING: ThreadSanitizer|ERROR: (Address|Leak)Sanitizer|SUMMARY' "$output" || true
+    if [ "$status" -ne 0 ] || grep -qE 'ThreadSanitizer|AddressSanitizer|LeakSanitizer' "$output"; then
+        sed -n '/WARNING: ThreadSanitizer\|ERROR: AddressSanitizer\|ERROR: LeakSanitizer/,$p' "$output" | head -150 >&2
+        grep -E '✘' "$output" | head -40 >&2 || true
+        rm -f "$output"
+        echo "the concurrency subset failed under --sanitize=$sanitizer" >&2
+        exit 1
+    fi
+    rm -f "$output"
+}
+
+if [ -n "${CHRONICLE_SANITIZERS:-}" ]; then
+    IFS=',' read -r -a sanitizers <<<"$CHRONICLE_SANITIZERS"
+    for sanitizer in "${sanitizers[@]}"; do run_sanitizer "$sanitizer"; done
+fi
+
+if [ -n "${CHRONICLE_FUZZ_SECONDS:-}" ]; then
+    log "fuzzing each parser for ${CHRONICLE_FUZZ_SECONDS}s"
+    bash Scripts/fuzz.sh "$CHRONICLE_FUZZ_SECONDS"
+fi

@@ -47,17 +47,27 @@ enum SQLiteFileInspection {
                 code: .storageUnavailable, message: "cannot read store file '\(path)'", cause: error)
         }
         if fileSize == 0 { return .new }
-        // After a crash the write-ahead log may still hold pages the main file does
-        // not have yet (SQLite replays it when the store opens): the file is only
-        // comparable with its header's page count when no WAL content is pending.
-        let walSize = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-        try checkHeader(header, fileSize: fileSize, path: path, walPending: walSize > 0)
+        try checkHeader(header, fileSize: fileSize, walHasFrames: walHasFrames(path), path: path)
         return try inspectSchema(path: path, verifyIntegrity: fileSize <= integrityCheckLimit)
+    }
+
+    /// Whether the store's write-ahead log holds more than its 32-byte header.
+    private static func walHasFrames(_ path: String) -> Bool {
+        let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? Int ?? 0
+        return size > 32
     }
 
     /// Checks the 100-byte SQLite header: the magic string, and that the file is
     /// not shorter than the page count the header records (a truncated file).
-    private static func checkHeader(_ header: Data, fileSize: Int, path: String, walPending: Bool) throws {
+    ///
+    /// The size check applies only when the write-ahead log is empty. A
+    /// checkpoint copies pages from the log into the file in page order, page 1
+    /// (the header, with the new page count) first: a process killed in the
+    /// middle leaves a file shorter than its header says, and a log that still
+    /// holds every page, from which SQLite reads them and finishes the
+    /// checkpoint later. Such a store is sound; real damage then shows in the
+    /// integrity check that follows.
+    private static func checkHeader(_ header: Data, fileSize: Int, walHasFrames: Bool, path: String) throws {
         let magic = Data("SQLite format 3\u{0}".utf8)
         guard header.count == 100, header.prefix(16) == magic else {
             throw EventStoreError(
@@ -74,7 +84,7 @@ enum SQLiteFileInspection {
         let validFor = uint32(92)
         // The in-header size is trustworthy only when it was written with the
         // current change counter (SQLite >= 3.7.0 always does).
-        if !walPending, changeCounter == validFor, pageCount > 0, fileSize < pageCount * pageSize {
+        if !walHasFrames, changeCounter == validFor, pageCount > 0, fileSize < pageCount * pageSize {
             throw EventStoreError(
                 code: .corruptStore,
                 message: "store '\(path)' is truncated: \(fileSize) bytes, its header records "

@@ -40,8 +40,11 @@ struct KillTestProjection: SQLiteProjection {
 struct FileLogProjection: Projection {
     let name = "file-log"
     let descriptor: Int32
+    /// Work per event, as a real handler has (so that a kill lands mid-batch).
+    let delay: Duration
 
     func apply(_ event: EventRecord) async throws {
+        if delay > .zero { try await Task.sleep(for: delay) }
         let bytes = Array("\(event.position.rawValue) \(event.id.uuidString.lowercased())\n".utf8)
         let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == bytes.count else { throw CocoaError(.fileWriteUnknown) }
@@ -62,7 +65,9 @@ enum ProjectCommand {
             let descriptor = open(output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
             guard descriptor >= 0 else { fail("cannot open \(output)") }
             projection = CheckpointedProjection(
-                FileLogProjection(descriptor: descriptor), checkpoints: store.checkpoints,
+                FileLogProjection(
+                    descriptor: descriptor, delay: .microseconds(argument("--handler-delay-us").flatMap(Int.init) ?? 0)),
+                checkpoints: store.checkpoints,
                 deadLetters: store.deadLetters)
         } else {
             projection = store.exactlyOnce(KillTestProjection())

@@ -10,16 +10,21 @@
 //   ChronicleTestHelper seed --store PATH --events N [--streams S]
 //     Appends N events over S streams (`kill-<i>`) in batches of 100.
 //
-//   ChronicleTestHelper project --store PATH [--batch-size B] [--file-log FILE]
+//   ChronicleTestHelper project --store PATH [--batch-size B] [--file-log FILE [--handler-delay-us U]]
 //     Runs the exactly-once `KillTestProjection` up to the head, printing
 //     "batch <position>" after every committed batch, then "done <position>".
 //     With --file-log, runs the at-least-once `FileLogProjection` instead,
-//     which appends a line per event it is given to FILE.
+//     which appends a line per event it is given to FILE (taking U µs per event).
 //
 //   ChronicleTestHelper crash-writer --store PATH [--durability full|normal] [--tasks T]
 //     Appends forever from T concurrent tasks (singles, batches, multi-stream
 //     appends) and prints each acknowledged call at once; the crash tests kill
 //     it with SIGKILL. See CrashWriterCommand.
+//
+//   ChronicleTestHelper soak --store PATH --seconds S [--writers W] [--pause-ms P] [--chronicle TOOL]
+//     Writers, projections, a subscriber and (with the chronicle tool) export/import
+//     cycles for S seconds; reports memory and open files, then checks every
+//     invariant. Run through Scripts/soak.sh.
 import Foundation
 
 do {
@@ -28,7 +33,8 @@ do {
     case "seed": try await SeedCommand.run()
     case "project": try await ProjectCommand.run()
     case "crash-writer": try await CrashWriterCommand.run()
-    default: fail("unknown command; expected append, seed, project or crash-writer")
+    case "soak": try await SoakCommand.run()
+    default: fail("unknown command; expected append, seed, project, crash-writer or soak")
     }
 } catch {
     fail("\(error)")

@@ -1,5 +1,5 @@
+import Chronicle
 import Foundation
-import Synchronization
 
 /// Runs the `ChronicleTestHelper` executable (built next to the test bundle) as
 /// a separate OS process.
@@ -67,7 +67,7 @@ struct HelperProcess {
 final class RunningHelper: Sendable {
     let process: Process
     let lines: AsyncStream<String>
-    private let errors = Mutex(Data())
+    private let errors = Locked(Data())
 
     init(_ arguments: [String]) throws {
         let process = Process()

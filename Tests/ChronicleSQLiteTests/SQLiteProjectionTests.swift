@@ -211,7 +211,7 @@ struct SQLiteProjectionTests {
         let log = directory.path("killed.log")
         let batchSize = 250
         let kills = try await killMidBatch([
-            "project", "--store", path, "--batch-size", "\(batchSize)", "--file-log", log,
+            "project", "--store", path, "--batch-size", "\(batchSize)", "--file-log", log, "--handler-delay-us", "100",
         ])
         #expect(kills >= 3, "the projection was interrupted several times")
         let final = try await HelperProcess.start(["project", "--store", path, "--file-log", log]).value
@@ -231,26 +231,33 @@ struct SQLiteProjectionTests {
     /// Starts the helper again and again, killing it with SIGKILL a few
     /// milliseconds after its first, second, third … committed batch.
     ///
-    /// - Returns: How many times it was killed before it finished by itself.
+    /// - Returns: How many times it was killed before it finished its work
+    ///   (a kill that lands after the helper printed "done" does not count).
     func killMidBatch(_ arguments: [String], rounds: Int = 6) async throws -> Int {
         var kills = 0
         for round in 0..<rounds {
             let helper = try RunningHelper(arguments)
             var batches = 0
             var finished = false
-            for await line in helper.lines {
+            var lines = helper.lines.makeAsyncIterator()
+            while let line = await lines.next() {
                 if line.hasPrefix("batch") { batches += 1 }
                 if line.hasPrefix("done") { finished = true }
-                if batches == round + 1 {
+                if batches == round + 1 && !finished {
                     // Let the next batch get under way, then kill without warning.
                     try await Task.sleep(for: .milliseconds(Int.random(in: 0...8)))
                     helper.kill()
-                    kills += 1
                     break
                 }
             }
             _ = await helper.wait()
+            // Under load the helper can run ahead of this reader: it may have
+            // finished before the kill.
+            while !finished, let line = await lines.next() {
+                if line.hasPrefix("done") { finished = true }
+            }
             if finished { break }
+            kills += 1
         }
         return kills
     }

@@ -237,3 +237,42 @@ extension NewEvent {
         NewEvent(type: type, schemaVersion: schemaVersion, data: data, metadata: metadata)
     }
 }
+
+/// Rows damaged behind the store's back (another tool, a bad disk): the read
+/// that meets one gets a typed error naming it, never a crash, and the rest of
+/// the store keeps working.
+@Suite("SQLite store with damaged rows")
+struct SQLiteDamagedRowTests {
+    @Test(arguments: [
+        ("metadata", "UPDATE chronicle_events SET metadata = X'FF00FF' WHERE position = 2", "unreadable metadata"),
+        ("event id", "UPDATE chronicle_events SET event_id = X'010203' WHERE position = 2", "not 16 bytes"),
+        ("stream", "UPDATE chronicle_events SET stream = 'nodash' WHERE position = 2", "stream name 'nodash' is invalid"),
+    ])
+    func aDamagedRowIsACorruptRecordAndTheRestReads(column: String, damage: String, message: String) async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("rows.sqlite")
+        let store = try await SQLiteEventStore(path: path)
+        let stream = try StreamName("order-1")
+        try await store.append(
+            (0..<3).map { NewEvent(type: "E\($0)", data: Data("{}".utf8), metadata: EventMetadata(correlationId: "c")) },
+            to: stream, expecting: .noStream)
+        try store.close()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try await queue.writeWithoutTransaction { try $0.execute(sql: damage) }
+            try queue.close()
+        }
+        let reopened = try await SQLiteEventStore(path: path)
+        let error = try await #require(throws: EventStoreError.self, "\(column)") {
+            try await reopened.readAll(from: .start, limit: 10)
+        }
+        #expect(error.code == .corruptRecord, "\(column): \(error)")
+        #expect(error.message.contains(message), "\(column): \(error.message)")
+        // Around the damage the log reads, and the store appends.
+        #expect(try await reopened.readAll(from: 3, limit: 10).map(\.type) == ["E2"])
+        #expect(try await reopened.readAll(from: 1, limit: 1).map(\.type) == ["E0"])
+        try await reopened.append([NewEvent(type: "After", data: Data())], to: StreamName("order-2"), expecting: .noStream)
+        #expect(try await reopened.headPosition() == 4)
+        try reopened.close()
+    }
+}

@@ -1,5 +1,3 @@
-internal import Synchronization
-
 /// The repository's in-memory cache of recently used aggregates, shared by tasks.
 ///
 /// An entry is a starting point, like a snapshot: a load still reads the events
@@ -13,10 +11,10 @@ final class AggregateCache<A: Aggregate>: Sendable {
         var snapshotVersion: Int64
     }
 
-    private let entries: Mutex<LRUCache<A.ID, Entry>>
+    private let entries: Locked<LRUCache<A.ID, Entry>>
 
     init(capacity: Int) {
-        entries = Mutex(LRUCache(capacity: capacity))
+        entries = Locked(LRUCache(capacity: capacity))
     }
 
     func entry(for id: A.ID) -> Entry? {

@@ -1,5 +1,3 @@
-internal import Synchronization
-
 /// Wakes tasks waiting for new events as soon as an append commits in this process.
 ///
 /// Stores own one and call ``signal()`` after every committed append; their
@@ -21,7 +19,7 @@ public final class AppendSignal: Sendable {
         var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates a signal with no waiters.
     public init() {}

@@ -14,7 +14,7 @@ final class RecordingMetrics: MetricsFactory {
         func reset() { total.store(0, ordering: .relaxed) }
     }
 
-    private let counters = Mutex<[String: RecordingCounter]>([:])
+    private let counters = Locked<[String: RecordingCounter]>([:])
 
     private static func key(_ label: String, _ dimensions: [(String, String)]) -> String {
         ([label] + dimensions.sorted { $0.0 < $1.0 }.map { "\($0.0)=\($0.1)" }).joined(separator: ",")
@@ -51,7 +51,7 @@ final class RecordingMetrics: MetricsFactory {
 /// A log handler that keeps every message, for asserting what was logged.
 struct RecordingLogHandler: LogHandler {
     final class Storage: Sendable {
-        let entries = Mutex<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
+        let entries = Locked<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
         var messages: [(level: Logger.Level, message: String)] {
             entries.withLock { $0.map { ($0.level, $0.message) } }
         }

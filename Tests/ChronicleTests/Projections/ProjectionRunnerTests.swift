@@ -180,17 +180,16 @@ struct ProjectionRunnerTests {
 }
 
 final class ProgressLog: Sendable {
-    private let values_ = Mutex<[RebuildProgress]>([])
+    private let values_ = Locked<[RebuildProgress]>([])
     func append(_ progress: RebuildProgress) { values_.withLock { $0.append(progress) } }
     var values: [RebuildProgress] { values_.withLock { $0 } }
 }
 
-import Synchronization
 
 /// Holds the first event's handler until the test opens the gate.
 final class BatchGate: Sendable {
     private let entered = AsyncStream<Void>.makeStream()
-    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+    private let state = Locked<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
 
     func enter() async {
         entered.continuation.yield()

@@ -1,6 +1,5 @@
 import Chronicle
 import Foundation
-import Synchronization
 
 /// A projection for tests: records the positions it applied, fails on purpose
 /// where told, and lets a test wait until it has seen a position.
@@ -8,7 +7,7 @@ final class RecordingProjection: Projection, Sendable {
     let name: String
     let filter: EventFilter
     let failurePolicy: ProjectionFailurePolicy
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let seen = AsyncStream<GlobalPosition>.makeStream()
 
     struct State {
