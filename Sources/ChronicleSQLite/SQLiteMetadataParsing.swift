@@ -41,6 +41,9 @@ package enum SQLiteMetadataParsing {
     private struct Parser {
         let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
+        /// The last string value read (where its bytes are, and the string): a
+        /// command's events have the same correlation and causation id, read once.
+        var last: (range: Range<Int>, value: String)?
 
         init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -119,10 +122,19 @@ package enum SQLiteMetadataParsing {
             while index < bytes.count {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
-                    let content = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                    let range = start..<index
                     index += 1
+                    if let last, last.range.count == range.count,
+                        memcmp(bytes.baseAddress! + last.range.lowerBound, bytes.baseAddress! + start, range.count) == 0
+                    {
+                        return last.value
+                    }
+                    let content = UnsafeBufferPointer(rebasing: bytes[range])
                     // ASCII needs no validation (and skips the generic validating initialiser's cost).
-                    return isASCII ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
+                    guard let value = isASCII ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
+                    else { return nil }
+                    if range.count > 15 { last = (range, value) }
+                    return value
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
                 if byte >= 0x80 { isASCII = false }
