@@ -72,7 +72,10 @@ enum ProjectCommand {
         } else {
             projection = store.exactlyOnce(KillTestProjection())
         }
-        let runner = try ProjectionRunner(store: store, projections: [projection], batchSize: batchSize)
+        // Catch-up batches the size asked for (not the runner's larger default), so that
+        // a kill lands in the middle of one.
+        let runner = try ProjectionRunner(
+            store: store, projections: [projection], batchSize: batchSize, catchUpBatchSize: batchSize)
         try await runner.catchUp { progress in emit("batch \(progress.done)") }
         emit("done \(try await store.checkpoints.checkpoint(named: projection.name)?.position.rawValue ?? 0)")
         try store.close()
