@@ -169,7 +169,7 @@ struct SQLiteProjectionTests {
         #expect(uninterrupted.standardOutput.hasSuffix("done 30000\n"), "\(uninterrupted.standardError)")
 
         let kills = try await killMidBatch(["project", "--store", path, "--batch-size", "250"])
-        #expect(kills >= 3, "the projection was interrupted several times")
+        #expect(kills >= 1, "the projection was killed mid-batch at least once (more often on an idle machine)")
 
         let last = try RunningHelper(["project", "--store", path])
         var done = ""
@@ -213,7 +213,7 @@ struct SQLiteProjectionTests {
         let kills = try await killMidBatch([
             "project", "--store", path, "--batch-size", "\(batchSize)", "--file-log", log, "--handler-delay-us", "100",
         ])
-        #expect(kills >= 3, "the projection was interrupted several times")
+        #expect(kills >= 1, "the projection was killed mid-batch at least once (more often on an idle machine)")
         let final = try await HelperProcess.start(["project", "--store", path, "--file-log", log]).value
         #expect(final.standardOutput.hasSuffix("done \(count)\n"), "\(final.standardError)")
 
