@@ -6,8 +6,9 @@ internal import Synchronization
 /// coalesced into the next write transaction, so that one commit (one fsync at
 /// `synchronous=FULL`) serves them all.
 ///
-/// One append at a time is the *leader*: it runs, on its own thread, a write
-/// transaction holding its request and every request waiting at that moment,
+/// One append at a time is the *leader*: it runs, on the calling task's thread
+/// (no hop to GRDB's queue), a write transaction holding its request and every
+/// request waiting at that moment,
 /// hands each waiting caller its own result, then passes the lead to the
 /// oldest request that arrived meanwhile. An append that finds no leader leads
 /// at once, so an uncontended append costs no thread hop and no waiting.

@@ -102,7 +102,7 @@ enum MirrorCycle {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let status = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 process.waitUntilExit()
                 continuation.resume(returning: process.terminationStatus)
             }

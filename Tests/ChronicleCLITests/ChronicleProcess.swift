@@ -84,7 +84,7 @@ enum ChronicleProcess {
 
     static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var data = Data()
                 while let chunk = readChunk(handle), !chunk.isEmpty { data.append(chunk) }
                 continuation.resume(returning: data)
@@ -106,7 +106,7 @@ enum ChronicleProcess {
 
     static func waitForExit(_ process: Process) async -> Int32 {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 process.waitUntilExit()
                 continuation.resume(returning: process.terminationStatus)
             }
@@ -141,7 +141,7 @@ enum ChronicleProcess {
                 }
                 if let line { return line }
                 let chunk = await withCheckedContinuation { continuation in
-                    DispatchQueue.global().async {
+                    Thread.detachNewThread {
                         continuation.resume(returning: ChronicleProcess.readChunk(self.output) ?? Data())
                     }
                 }

@@ -88,7 +88,7 @@ enum TerminalRun {
     /// Reads the terminal's output until the last program holding it exits (EIO).
     private static func readUntilClosed(_ master: Int32) async -> Data {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var data = Data()
                 var buffer = [UInt8](repeating: 0, count: 1 << 14)
                 while true {

@@ -40,7 +40,7 @@ struct HelperProcess {
 
     private static func readAll(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 var data = Data()
                 while let chunk = readChunk(handle), !chunk.isEmpty { data.append(chunk) }
                 continuation.resume(returning: data)
@@ -113,7 +113,7 @@ final class RunningHelper: Sendable {
     /// Waits for the process to end and returns its exit status.
     func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            Thread.detachNewThread {
                 self.process.waitUntilExit()
                 continuation.resume(returning: self.process.terminationStatus)
             }

@@ -11,10 +11,7 @@ import Testing
 ///
 /// Serialized: `coalesced` holds a store's writer (and so one thread of the
 /// cooperative pool, where its first call waits for it) until its calls queue up.
-// Disabled: the `coalesced` helper spins on the cooperative pool while the group-commit leader
-// blocks a thread waiting for the held writer; on a 2-core machine under load the whole test
-// process deadlocked (seen twice). Re-enable once the helper awaits instead of spinning.
-@Suite("SQLite group commit", .serialized, .disabled("can deadlock the cooperative pool on 2 cores; see the comment"))
+@Suite("SQLite group commit", .serialized)
 struct SQLiteGroupCommitTests {
     /// What one append call returned, comparable across stores.
     enum Outcome: Hashable, CustomStringConvertible {
@@ -44,10 +41,17 @@ struct SQLiteGroupCommitTests {
     /// connection is held busy while they queue up.
     static func coalesced(_ store: SQLiteEventStore, _ calls: [[StreamAppend]]) async throws -> [Outcome] {
         let gate = DispatchSemaphore(value: 0)
+        let pool = store.pool
+        // The writer is held from a thread of its own: on Linux, Dispatch's worker
+        // threads are also the cooperative pool's, and on 2 cores one blocked there
+        // (this hold) plus the leader blocked waiting for it left no thread to run
+        // the rest of the test, which hung the test process under load.
         await withCheckedContinuation { (held: CheckedContinuation<Void, Never>) in
-            store.pool.asyncWriteWithoutTransaction { _ in
-                held.resume()
-                gate.wait()
+            Thread.detachNewThread {
+                pool.writeWithoutTransaction { _ in
+                    held.resume()
+                    gate.wait()
+                }
             }
         }
         let before = store.groupCommit.statistics

@@ -23,7 +23,7 @@ func runOrderProcessing(_ arguments: [String], in directory: TemporaryDirectory)
     process.standardInput = FileHandle.nullDevice
     try process.run()
     let status = await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
+        Thread.detachNewThread {
             process.waitUntilExit()
             continuation.resume(returning: process.terminationStatus)
         }
