@@ -29,6 +29,10 @@ public struct JSONEventCodec: EventCodec {
     private let encodesFast: Bool
     /// Whether the decoder's settings read what the fast path reads.
     private let decodesFast: Bool
+    /// The coders' user info, read once: reading it from a coder takes a lock and
+    /// copies it, which costs more than decoding a small event.
+    private let encoderUserInfo: [CodingUserInfoKey: any Sendable]
+    private let decoderUserInfo: [CodingUserInfoKey: any Sendable]
 
     /// Creates a JSON codec.
     ///
@@ -57,15 +61,17 @@ public struct JSONEventCodec: EventCodec {
         var decodesFast = !decoder.assumesTopLevelDictionary
         if case .useDefaultKeys = decoder.keyDecodingStrategy {} else { decodesFast = false }
         self.decodesFast = decodesFast
+        self.encoderUserInfo = self.encoder.userInfo
+        self.decoderUserInfo = decoder.userInfo
     }
 
     public func encode<Value: Encodable>(_ value: Value) throws -> Data {
-        if encodesFast, let data = try? JSONPayloadEncoder.encode(value, userInfo: encoder.userInfo) { return data }
+        if encodesFast, let data = try? JSONPayloadEncoder.encode(value, userInfo: encoderUserInfo) { return data }
         return try encoder.encode(value)
     }
 
     public func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
-        if decodesFast, let value = try? JSONPayloadDecoder.decode(type, from: data, userInfo: decoder.userInfo) {
+        if decodesFast, let value = try? JSONPayloadDecoder.decode(type, from: data, userInfo: decoderUserInfo) {
             return value
         }
         return try decoder.decode(type, from: data)

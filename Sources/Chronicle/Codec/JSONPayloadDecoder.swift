@@ -11,7 +11,8 @@ internal import Foundation
 /// decodes with Foundation, which decides and reports errors exactly as before.
 final class JSONPayloadDecoder: Decoder {
     let bytes: UnsafeBufferPointer<UInt8>
-    let userInfo: [CodingUserInfoKey: Any]
+    let sendableUserInfo: [CodingUserInfoKey: any Sendable]
+    var userInfo: [CodingUserInfoKey: Any] { sendableUserInfo }
     /// The keys of the values being decoded, outermost first. (Exclusivity is not
     /// checked on this object's state: only the decoding call that owns it uses it.)
     @exclusivity(unchecked) private(set) var keys: [any CodingKey] = []
@@ -27,15 +28,15 @@ final class JSONPayloadDecoder: Decoder {
     /// The coding path of a container made when `depth` keys were open.
     func path(_ depth: Int) -> [any CodingKey] { Array(keys.prefix(depth)) }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, userInfo: [CodingUserInfoKey: Any], position: Int) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, userInfo: [CodingUserInfoKey: any Sendable], position: Int) {
         self.bytes = bytes
-        self.userInfo = userInfo
+        self.sendableUserInfo = userInfo
         self.position = position
         members.reserveCapacity(32)
     }
 
     /// Decodes `data`, or throws when the fast path does not apply.
-    static func decode<T: Decodable>(_ type: T.Type, from data: Data, userInfo: [CodingUserInfoKey: Any]) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from data: Data, userInfo: [CodingUserInfoKey: any Sendable]) throws -> T {
         try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard !bytes.isEmpty else { throw JSONBytes.Unsupported() }

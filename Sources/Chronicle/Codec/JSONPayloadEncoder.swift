@@ -15,7 +15,8 @@ internal import Foundation
 /// be written while that level is the innermost one, which is how synthesized
 /// `Codable` conformances use them.
 final class JSONPayloadEncoder: Encoder {
-    let userInfo: [CodingUserInfoKey: Any]
+    let sendableUserInfo: [CodingUserInfoKey: any Sendable]
+    var userInfo: [CodingUserInfoKey: Any] { sendableUserInfo }
     /// The keys of the values being encoded, outermost first. (Exclusivity is not
     /// checked on this object's state: only the encoding call that owns it uses it.)
     @exclusivity(unchecked) private(set) var keys: [any CodingKey] = []
@@ -40,15 +41,15 @@ final class JSONPayloadEncoder: Encoder {
         var count = 0
     }
 
-    private init(userInfo: [CodingUserInfoKey: Any]) {
-        self.userInfo = userInfo
+    private init(userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.sendableUserInfo = userInfo
         bytes.reserveCapacity(128)
         levels.reserveCapacity(8)
         memberStarts.reserveCapacity(16)
     }
 
     /// Encodes `value`, or throws when the fast path does not apply.
-    static func encode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: Any]) throws -> Data {
+    static func encode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable]) throws -> Data {
         let encoder = JSONPayloadEncoder(userInfo: userInfo)
         guard try encoder.write(value, key: nil, topLevel: true) else { throw JSONBytes.Unsupported() }
         return Data(encoder.bytes)
