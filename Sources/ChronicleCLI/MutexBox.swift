@@ -1,12 +1,12 @@
-internal import Synchronization
+internal import Chronicle
 
 /// A mutex-protected value that closures and `Sendable` classes can hold
 /// (``Synchronization/Mutex`` itself cannot be copied into them).
 final class MutexBox<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
+    private let mutex: Locked<Value>
 
     init(_ value: Value) {
-        mutex = Mutex(value)
+        mutex = Locked(value)
     }
 
     func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {

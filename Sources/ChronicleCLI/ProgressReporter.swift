@@ -1,5 +1,5 @@
 internal import Foundation
-internal import Synchronization
+internal import Chronicle
 
 /// A one-line progress display for long work (export, import): count done,
 /// percentage, rate and time left, redrawn in place at most ten times a second.
@@ -26,7 +26,7 @@ public final class ProgressReporter: Sendable {
     private let output: TextOutput
     private let enabled: Bool
     private let started = Date()
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Creates a reporter.
     ///

@@ -1,6 +1,5 @@
 internal import Chronicle
 internal import GRDB
-internal import Synchronization
 
 /// Group commit: appends that arrive while another one is being written are
 /// coalesced into the next write transaction, so that one commit (one fsync at
@@ -63,7 +62,7 @@ final class SQLiteGroupCommit: Sendable {
     static let maximumBatchRequests = 512
     static let maximumBatchEvents = 8_192
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let pool: DatabasePool
     private let signal: AppendSignal
 

@@ -1,5 +1,5 @@
 internal import GRDB
-internal import Synchronization
+internal import Chronicle
 
 /// The store's own read-only connections, for the reads on hot paths (stream
 /// and log reads, the head, versions, snapshots).
@@ -19,7 +19,7 @@ final class SQLiteReaders: Sendable {
     private let path: String
     private let configuration: Configuration
     private let maximumIdle: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     init(path: String, busyTimeout: Double, maximumIdle: Int) {
         var configuration = Configuration()

@@ -1,5 +1,4 @@
 public import Foundation
-internal import Synchronization
 
 #if canImport(Glibc)
     internal import Glibc
@@ -56,7 +55,7 @@ final class RandomPool: Sendable {
         var process: Int32 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Two random words.
     func next() -> (UInt64, UInt64) {
