@@ -11,7 +11,7 @@
 #
 # CHRONICLE_SANITIZERS (a comma-separated list of `thread` and `address`) then
 # also runs the concurrency-focused subset of the suite (the conformance suite
-# with its concurrency and subscription checks, the projection runner, SQLite
+# with its concurrency and subscription checks, group commit, the projection runner, SQLite
 # projections, concurrent commands, several processes on one file) under
 # ThreadSanitizer and AddressSanitizer (with LeakSanitizer), each built into
 # its own scratch path (.build-tsan, .build-asan). CHRONICLE_FUZZ_SECONDS runs
@@ -44,7 +44,7 @@ swift test --skip-build
 # The tests that exercise concurrency (Swift Testing --filter, a regex over test ids).
 sanitizer_subset='InMemoryConformanceTests|SQLiteConformanceTests|ProjectionRunnerTests'
 sanitizer_subset+='|SQLiteProjectionTests/(readModelAndCheckpointCommitTogether|aFailingEventRollsBack)'
-sanitizer_subset+='|twentyConcurrentCommands|SQLiteMultiProcessTests'
+sanitizer_subset+='|twentyConcurrentCommands|SQLiteMultiProcessTests|SQLiteGroupCommitTests'
 
 run_sanitizer() {
     local sanitizer=$1 scratch

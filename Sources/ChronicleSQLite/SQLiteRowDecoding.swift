@@ -103,7 +103,7 @@ enum SQLiteRowDecoding {
         }
 
         private mutating func stream(_ bytes: UnsafeRawBufferPointer) throws -> StreamName {
-            if let stream, bytes.elementsEqual(streamBytes) { return stream }
+            if let stream, Self.same(bytes, streamBytes) { return stream }
             let parsed = try SQLiteRowDecoding.streamName(String(decoding: bytes, as: UTF8.self))
             streamBytes = Array(bytes)
             stream = parsed
@@ -111,14 +111,22 @@ enum SQLiteRowDecoding {
         }
 
         private mutating func typeName(_ bytes: UnsafeRawBufferPointer) -> String {
-            for known in types where bytes.elementsEqual(known.bytes) { return known.name }
+            for known in types where Self.same(bytes, known.bytes) { return known.name }
             let name = String(decoding: bytes, as: UTF8.self)
             if types.count < 32 { types.append((Array(bytes), name)) }
             return name
         }
 
+        /// Whether a column's bytes are `known` (one `memcmp`; `elementsEqual`
+        /// walks both sequences through iterators).
+        private static func same(_ bytes: UnsafeRawBufferPointer, _ known: [UInt8]) -> Bool {
+            guard bytes.count == known.count else { return false }
+            guard let base = bytes.baseAddress else { return true }
+            return known.withUnsafeBytes { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
+        }
+
         private mutating func metadata(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
-            if bytes.elementsEqual(metadataBytes) { return metadata }
+            if Self.same(bytes, metadataBytes) { return metadata }
             let parsed = try SQLiteMetadataParsing.metadataOrDecode(bytes)
             metadataBytes = Array(bytes)
             metadata = parsed
