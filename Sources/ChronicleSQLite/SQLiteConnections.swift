@@ -9,7 +9,10 @@ internal import GRDB
 /// every other use of that connection. The calling task's thread is busy
 /// meanwhile: fine for the short statements of the event store; writes take
 /// turns (one group-commit leader at a time), so at most one thread waits for
-/// the disk.
+/// the disk. (Handing appends to a writer thread of the store's own instead,
+/// which keeps the cooperative pool free during a commit, was measured on the
+/// 2-core development machine: 0.12 ms more per uncontended append, more than
+/// the whole append costs at `synchronous=NORMAL`.)
 enum SQLiteConnections {
     /// Runs `body` on the writer connection, outside any transaction.
     static func write<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
