@@ -56,19 +56,28 @@ struct SQLiteGroupCommitTests {
         }
         let before = store.groupCommit.statistics
         var tasks: [Task<Outcome, Never>] = []
-        for (index, call) in calls.enumerated() {
-            tasks.append(Task { await Outcome { try await store.append(call) } })
-            // Wait until this call has its place: the first leads (and waits for the
-            // writer), the others queue behind it in order.
-            try await withDeadline(seconds: 10, "call \(index) queued") {
-                while true {
-                    let statistics = store.groupCommit.statistics
-                    if index == 0 ? statistics.batches == before.batches + 1 : store.groupCommit.waitingCount == index {
-                        return
+        do {
+            for (index, call) in calls.enumerated() {
+                // The first call leads and blocks its thread waiting for the held
+                // writer: it runs on a thread of its own, so that it takes none of the
+                // shared pool the rest of the test (and the parallel suites) run on.
+                let append = { @Sendable in await Outcome { try await store.append(call) } }
+                tasks.append(index == 0 ? Task(executorPreference: OwnThreadExecutor.shared, operation: append) : Task(operation: append))
+                // Wait until this call has its place: the first leads (and waits for the
+                // writer), the others queue behind it in order.
+                try await withDeadline(seconds: 60, "call \(index) queued") {
+                    while true {
+                        let statistics = store.groupCommit.statistics
+                        if index == 0 ? statistics.batches == before.batches + 1 : store.groupCommit.waitingCount == index {
+                            return
+                        }
+                        try await Task.sleep(for: .milliseconds(1))
                     }
-                    try await Task.sleep(for: .milliseconds(1))
                 }
             }
+        } catch {
+            gate.signal()
+            throw error
         }
         gate.signal()
         var outcomes: [Outcome] = []
@@ -304,7 +313,7 @@ struct SQLiteGroupCommitTests {
             }
         }
         do {
-            try await withDeadline(seconds: 30, "31 appends queue behind the first") {
+            try await withDeadline(seconds: 60, "31 appends queue behind the first") {
                 while store.groupCommit.waitingCount < 31 { try await Task.sleep(for: .milliseconds(1)) }
             }
         } catch {
@@ -320,5 +329,34 @@ struct SQLiteGroupCommitTests {
         #expect(statistics.largestBatch >= 31, "the 31 queued appends share one commit")
         #expect(statistics.batches - before.batches <= 320 - 30)
         try store.close()
+    }
+}
+
+/// Runs the jobs of the tasks that prefer it on one thread of its own, outside
+/// the shared pool: a task that blocks there takes no thread from other tasks.
+final class OwnThreadExecutor: TaskExecutor, @unchecked Sendable {
+    static let shared = OwnThreadExecutor()
+
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []  // guarded by condition
+
+    private init() {
+        Thread.detachNewThread { [self] in
+            while true {
+                condition.lock()
+                while jobs.isEmpty { condition.wait() }
+                let job = jobs.removeFirst()
+                condition.unlock()
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
     }
 }
