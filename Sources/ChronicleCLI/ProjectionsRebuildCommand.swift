@@ -157,7 +157,7 @@ final class ReplayTracker: Sendable {
         var finished: Set<String> = []
     }
 
-    private let state = MutexBox(State())
+    private let state = Locked(State())
 
     func start(_ name: String, total: Int64) {
         state.withLock {

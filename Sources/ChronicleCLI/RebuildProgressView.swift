@@ -15,7 +15,7 @@ final class RebuildProgressView: Sendable {
     private let baseline: Int64
     private let output: TextOutput
     private let terminal: Bool
-    private let state = MutexBox(State())
+    private let state = Locked(State())
 
     /// - Parameters:
     ///   - verb: `"rebuilding"` or `"catching up"`.

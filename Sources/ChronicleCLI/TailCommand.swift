@@ -117,7 +117,7 @@ struct TailCommand: AsyncParsableCommand {
 final class EventPrinter: Sendable {
     let json: Bool
     let output: TextOutput
-    private let state = MutexBox<(widths: [Int], printedHeader: Bool)>(([], false))
+    private let state = Locked<(widths: [Int], printedHeader: Bool)>(([], false))
 
     init(json: Bool, output: TextOutput) {
         self.json = json

@@ -29,7 +29,7 @@ enum BenchProjectionWorkload {
 
     /// The times at which batches committed.
     final class BatchTimes: Sendable {
-        private let marks = MutexBox<[ContinuousClock.Instant]>([])
+        private let marks = Locked<[ContinuousClock.Instant]>([])
 
         func mark() { marks.withLock { $0.append(.now) } }
 
