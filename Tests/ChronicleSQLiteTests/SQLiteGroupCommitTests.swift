@@ -40,20 +40,7 @@ struct SQLiteGroupCommitTests {
     /// coalesced into one shared transaction, in the order given: the writer
     /// connection is held busy while they queue up.
     static func coalesced(_ store: SQLiteEventStore, _ calls: [[StreamAppend]]) async throws -> [Outcome] {
-        let gate = DispatchSemaphore(value: 0)
-        let pool = store.pool
-        // The writer is held from a thread of its own: on Linux, Dispatch's worker
-        // threads are also the cooperative pool's, and on 2 cores one blocked there
-        // (this hold) plus the leader blocked waiting for it left no thread to run
-        // the rest of the test, which hung the test process under load.
-        await withCheckedContinuation { (held: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                pool.writeWithoutTransaction { _ in
-                    held.resume()
-                    gate.wait()
-                }
-            }
-        }
+        let gate = await holdWriter(of: store)
         let before = store.groupCommit.statistics
         var tasks: [Task<Outcome, Never>] = []
         do {
@@ -86,6 +73,27 @@ struct SQLiteGroupCommitTests {
         #expect(after.batches == before.batches + (calls.count > 1 ? 2 : 1), "the first call alone, then one batch")
         #expect(after.largestBatch >= calls.count - 1)
         return outcomes
+    }
+
+    /// Holds the store's writer connection busy until the returned semaphore is
+    /// signalled.
+    ///
+    /// The hold runs on a thread of its own: on Linux, Dispatch's worker threads
+    /// are also the cooperative pool's, and on 2 cores one blocked there (the hold)
+    /// plus the group-commit leader blocked waiting for it left no thread to run
+    /// the rest of the test, which hung the test process under load.
+    static func holdWriter(of store: SQLiteEventStore) async -> DispatchSemaphore {
+        let gate = DispatchSemaphore(value: 0)
+        let pool = store.pool
+        await withCheckedContinuation { (held: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                pool.writeWithoutTransaction { _ in
+                    held.resume()
+                    gate.wait()
+                }
+            }
+        }
+        return gate
     }
 
     /// The same calls one after another.
@@ -286,16 +294,7 @@ struct SQLiteGroupCommitTests {
         // leading, the others queued behind it), so that at least those 31 share a
         // commit however the machine schedules the tasks; the other rounds
         // coalesce as they happen to.
-        let gate = DispatchSemaphore(value: 0)
-        let pool = store.pool
-        await withCheckedContinuation { (held: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                pool.writeWithoutTransaction { _ in
-                    held.resume()
-                    gate.wait()
-                }
-            }
-        }
+        let gate = await Self.holdWriter(of: store)
         let appending = Task {
             try await withThrowingTaskGroup(of: Int64.self) { group in
                 for task in 0..<32 {
