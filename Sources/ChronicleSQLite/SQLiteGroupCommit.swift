@@ -7,10 +7,10 @@ internal import GRDB
 ///
 /// One append at a time is the *leader*: it runs, on the calling task's thread
 /// (no hop to GRDB's queue), a write transaction holding its request and every
-/// request waiting at that moment,
-/// hands each waiting caller its own result, then passes the lead to the
-/// oldest request that arrived meanwhile. An append that finds no leader leads
-/// at once, so an uncontended append costs no thread hop and no waiting.
+/// request waiting at that moment, hands each waiting caller its own result,
+/// then passes the lead to the oldest request that arrived meanwhile. An
+/// append that finds no leader leads at once, so an uncontended append costs no
+/// thread hop and no waiting.
 ///
 /// Coalescing changes no outcome: the requests of a batch run in arrival order,
 /// each in a savepoint of its own, with its own expected-version check,

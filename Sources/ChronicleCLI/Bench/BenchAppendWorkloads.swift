@@ -6,19 +6,7 @@ internal import ChronicleSQLite
 enum BenchAppendWorkloads {
     /// New orders, one event each, one append each (`.noStream`).
     static func single(_ bench: BenchContext) async throws -> BenchResult {
-        let count = bench.count(10_000)
-        return try await bench.withFreshStore { store in
-            let orders = try bench.orders(store)
-            var samples = BenchSamples(capacity: count)
-            let timer = BenchTimer()
-            for n in 0..<count {
-                let began = ContinuousClock.now
-                try await orders.create(String(n)) { $0.place(n) }
-                samples.record(since: began)
-            }
-            let (seconds, cpuSeconds) = timer.elapsed()
-            return BenchResult(workload: .appendSingle, events: count, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
-        }
+        try await newOrders(bench, count: bench.count(10_000), workload: .appendSingle, eventsEach: 1) { $0.place($1) }
     }
 
     /// One order, one event per append, each expecting the version before it.
@@ -46,18 +34,25 @@ enum BenchAppendWorkloads {
 
     /// New orders, ten events each in one append.
     static func batch(_ bench: BenchContext) async throws -> BenchResult {
-        let count = bench.count(1_000)
-        return try await bench.withFreshStore { store in
+        try await newOrders(bench, count: bench.count(1_000), workload: .appendBatch, eventsEach: 10) { $0.placeAddAndPay($1) }
+    }
+
+    /// Creates `count` new orders, one append each, with the events `command` returns for order `n`.
+    private static func newOrders(
+        _ bench: BenchContext, count: Int, workload: BenchWorkload, eventsEach: Int,
+        _ command: @escaping @Sendable (BenchOrder, Int) -> [any DomainEvent]
+    ) async throws -> BenchResult {
+        try await bench.withFreshStore { store in
             let orders = try bench.orders(store)
             var samples = BenchSamples(capacity: count)
             let timer = BenchTimer()
             for n in 0..<count {
                 let began = ContinuousClock.now
-                try await orders.create(String(n)) { $0.placeAddAndPay(n) }
+                try await orders.create(String(n)) { command($0, n) }
                 samples.record(since: began)
             }
             let (seconds, cpuSeconds) = timer.elapsed()
-            return BenchResult(workload: .appendBatch, events: count * 10, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
+            return BenchResult(workload: workload, events: count * eventsEach, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
         }
     }
 
