@@ -32,7 +32,7 @@ extension EventTypeRegistry {
     /// Each record's decoding outcome, in order (`nil` where `include` says to
     /// skip it); large batches are decoded by several child tasks.
     func decodeResults(
-        _ records: [EventRecord], including include: @escaping @Sendable (EventRecord) -> Bool
+        _ records: [EventRecord], including include: @escaping @Sendable (String) -> Bool
     ) async -> [Result<any DomainEvent, any Error>?] {
         if records.isEmpty { return [] }
         let chunks = min(Self.processorCount, records.count / Self.minimumParallelChunk)
@@ -50,9 +50,67 @@ extension EventTypeRegistry {
         }
     }
 
-    private func decodeChunk(
-        _ records: ArraySlice<EventRecord>, including include: (EventRecord) -> Bool
+    /// Decodes records one after another, as ``decode(_:)`` would.
+    func decodeChunk(
+        _ records: ArraySlice<EventRecord>, including include: @escaping (String) -> Bool
     ) -> [Result<any DomainEvent, any Error>?] {
-        records.map { record in include(record) ? Result { try decode(record) } : nil }
+        var decoder = RunDecoder(registry: self, including: include)
+        var results: [Result<any DomainEvent, any Error>?] = []
+        results.reserveCapacity(records.count)
+        // By index, so that no record is copied (a copy retains the stream name
+        // and strings that other decoding tasks share).
+        for index in records.indices {
+            results.append(
+                decoder.decode(
+                    type: records[index].type, schemaVersion: records[index].schemaVersion, data: records[index].data,
+                    stream: records[index].stream, version: records[index].version))
+        }
+        return results
+    }
+
+    /// Decodes stored payloads one after another, as ``decode(_:)`` would,
+    /// looking the registry entry (and whether to include a type) up once per
+    /// run of events of one type rather than once per event. (Row readers hand
+    /// out one string per type name, so comparing with the last name is mostly
+    /// a comparison of identical strings.)
+    struct RunDecoder {
+        let registry: EventTypeRegistry
+        let include: (String) -> Bool
+        private var lastName: String?
+        /// The last type's Swift type and schema version (a metatype and a
+        /// number: copying them retains nothing).
+        private var lastType: (type: any DomainEvent.Type, schemaVersion: Int)?
+        private var lastIncluded = false
+
+        init(registry: EventTypeRegistry, including include: @escaping (String) -> Bool) {
+            self.registry = registry
+            self.include = include
+        }
+
+        /// The outcome of decoding one stored event; `nil` when `include` leaves its type out.
+        mutating func decode(
+            type: String, schemaVersion: Int, data: Data, stream: StreamName, version: Int64
+        ) -> Result<any DomainEvent, any Error>? {
+            if type != lastName {
+                lastName = type
+                lastIncluded = include(type)
+                lastType = lastIncluded ? registry.entry(named: type).map { ($0.type, $0.schemaVersion) } : nil
+            }
+            guard lastIncluded else { return nil }
+            // No closure and no copies of the registry or of an entry here: a
+            // copy retains objects every decoding task shares.
+            do {
+                if let lastType, lastType.schemaVersion == schemaVersion {
+                    return .success(try registry.decodeCurrent(lastType.type, type, schemaVersion, data))
+                }
+                // Unknown types and old schema versions (upcasting) take the general path.
+                return .success(try registry.decode(type: type, schemaVersion: schemaVersion, data: data))
+            } catch let error as EventCodingError {
+                return .failure(error.at(stream: stream, version: version))
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 }
+

@@ -30,7 +30,6 @@ public struct EventTypeRegistry: Sendable {
         let schemaVersion: Int
         /// Sorted by ``EventUpcaster/fromVersion``; contiguous, ending at `schemaVersion - 1`.
         let upcasters: [EventUpcaster]
-        let decode: @Sendable (Data, any EventCodec) throws -> any DomainEvent
     }
 
     /// The codec payloads are written and read with.
@@ -99,9 +98,7 @@ public struct EventTypeRegistry: Sendable {
                     typeName: name, schemaVersion: version)
             }
         }
-        entries[name] = Entry(
-            type: type, schemaVersion: version, upcasters: upcasters,
-            decode: { data, codec in try codec.decode(E.self, from: data) })
+        entries[name] = Entry(type: type, schemaVersion: version, upcasters: upcasters)
     }
 
     /// Returns a copy of the registry with one more type registered.
@@ -210,14 +207,32 @@ public struct EventTypeRegistry: Sendable {
                 schemaVersion: schemaVersion)
         }
         let current = schemaVersion == entry.schemaVersion ? data : try upcast(entry, name, schemaVersion, data)
+        return try decodeCurrent(entry.type, name, entry.schemaVersion, current)
+    }
+
+    /// The entry registered under `name`, if any (for batch decoding, which looks each name up once).
+    func entry(named name: String) -> Entry? { entries[name] }
+
+    /// Decodes a payload at its type's current schema version.
+    ///
+    /// It goes by the metatype, not through a closure or a copy of the codec:
+    /// those would retain objects that every decoding task shares, and
+    /// contended reference counts slow decoding on several cores at once.
+    func decodeCurrent(
+        _ type: any DomainEvent.Type, _ name: String, _ schemaVersion: Int, _ data: Data
+    ) throws -> any DomainEvent {
         do {
-            return try entry.decode(current, codec)
+            return try Self.decode(type, data, codec)
         } catch {
             throw EventCodingError(
                 code: .decodingFailed,
-                message: "cannot decode '\(name)' (schema version \(entry.schemaVersion)) as \(entry.type)",
-                typeName: name, schemaVersion: entry.schemaVersion, cause: error)
+                message: "cannot decode '\(name)' (schema version \(schemaVersion)) as \(type)",
+                typeName: name, schemaVersion: schemaVersion, cause: error)
         }
+    }
+
+    private static func decode<E: DomainEvent>(_ type: E.Type, _ data: Data, _ codec: any EventCodec) throws -> E {
+        try codec.decode(E.self, from: data)
     }
 
     /// Runs the upcasters a stored payload needs to reach its type's current schema version.

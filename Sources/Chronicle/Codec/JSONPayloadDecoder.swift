@@ -22,6 +22,10 @@ final class JSONPayloadDecoder: Decoder {
     /// are in use, each container owning a slice; freed when the `init(from:)`
     /// that made them returns.
     @exclusivity(unchecked) var members: [Member] = []
+    /// Where in ``members`` the last key looked up was found: keys are mostly
+    /// asked for in the order they are written (always, for dictionaries, which
+    /// go through `allKeys`), so the next lookup tries the member after it first.
+    @exclusivity(unchecked) var lastFound = -1
 
     var codingPath: [any CodingKey] { keys }
 
@@ -67,9 +71,6 @@ final class JSONPayloadDecoder: Decoder {
             self.position = saved
             members.removeLast(members.count - mark)
             if key != nil { keys.removeLast() }
-        }
-        if let dictionary = T.self as? any JSONStringKeyedDictionary.Type {
-            return try dictionary.decodeMembers(self, at: position) as! T
         }
         return try T(from: self)
     }
@@ -172,7 +173,13 @@ final class JSONPayloadDecoder: Decoder {
             let name = key.stringValue
             let bytes = decoder.bytes
             return decoder.members.withUnsafeBufferPointer { members in
+                let guess = decoder.lastFound + 1
+                if range.contains(guess), JSONBytes.keyEquals(bytes, members[guess].key, name) {
+                    decoder.lastFound = guess
+                    return members[guess].value
+                }
                 for index in range where JSONBytes.keyEquals(bytes, members[index].key, name) {
+                    decoder.lastFound = index
                     return members[index].value
                 }
                 return nil
@@ -211,6 +218,8 @@ final class JSONPayloadDecoder: Decoder {
         func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(key) }
         func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(key) }
 
+        // Inlined so that each decode(IntN.Type) parses with a specialised integer reader.
+        @inline(__always)
         private func integer<T: FixedWidthInteger>(_ key: Key) throws -> T {
             try JSONBytes.integer(decoder.bytes, at: try value(key), as: T.self)
         }
@@ -308,6 +317,8 @@ final class JSONPayloadDecoder: Decoder {
         mutating func decode(_ type: UInt32.Type) throws -> UInt32 { try integer() }
         mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try integer() }
 
+        // Inlined so that each decode(IntN.Type) parses with a specialised integer reader.
+        @inline(__always)
         private mutating func integer<T: FixedWidthInteger>() throws -> T {
             try JSONBytes.integer(decoder.bytes, at: try next(), as: T.self)
         }
@@ -351,6 +362,8 @@ final class JSONPayloadDecoder: Decoder {
         func decode(_ type: UInt32.Type) throws -> UInt32 { try integer() }
         func decode(_ type: UInt64.Type) throws -> UInt64 { try integer() }
 
+        // Inlined so that each decode(IntN.Type) parses with a specialised integer reader.
+        @inline(__always)
         private func integer<T: FixedWidthInteger>() throws -> T {
             try JSONBytes.integer(decoder.bytes, at: position, as: T.self)
         }
@@ -359,31 +372,4 @@ final class JSONPayloadDecoder: Decoder {
             try decoder.value(T.self, at: position, key: nil)
         }
     }
-}
-
-/// Dictionaries with string keys, decoded member by member (as Foundation's
-/// decoder does) rather than through `allKeys` and a lookup per key.
-protocol JSONStringKeyedDictionary {
-    static func decodeMembers(_ decoder: JSONPayloadDecoder, at position: Int) throws -> Self
-}
-
-extension Dictionary: JSONStringKeyedDictionary where Key == String, Value: Decodable {
-    static func decodeMembers(_ decoder: JSONPayloadDecoder, at position: Int) throws -> Self {
-        let range = try decoder.indexObject(at: position)
-        var result = Self(minimumCapacity: range.count)
-        for index in range {
-            let member = decoder.members[index]
-            let key = String(decoding: UnsafeBufferPointer(rebasing: decoder.bytes[member.key]), as: UTF8.self)
-            result[key] = try decoder.value(Value.self, at: member.value, key: MemberKey(stringValue: key))
-        }
-        return result
-    }
-}
-
-/// The key of a dictionary member, for coding paths.
-private struct MemberKey: CodingKey {
-    let stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
 }

@@ -121,6 +121,9 @@ struct JSONEventCodecFastPathTests {
         try check(["k": ["nested": true]], fastEncodes: true, fastDecodes: true)
         let manyKeys = Dictionary(uniqueKeysWithValues: (0..<200).map { ("key-\($0 * 7919 % 1000)", $0) })
         try check(manyKeys, fastEncodes: true, fastDecodes: true)
+        // Objects in objects: each lookup in an outer object comes after those of an inner one.
+        try check(["b": Self.placed, "a": withNote], fastEncodes: true, fastDecodes: true)
+        try check(["x": ["q": 1, "p": 2], "w": [:], "v": ["z": 3]], fastEncodes: true, fastDecodes: true)
     }
 
     @Test func specialTypesAndNestedContainersAreLeftToFoundation() throws {
