@@ -20,7 +20,8 @@ extension SQLiteEventStore {
         return try mappingErrors {
             try SQLiteConnections.readStatement(readers) { db in
                 try SQLiteRowDecoding.records(
-                    db.cachedStatement(sql: sql), arguments: [.text(name), .integer(version), .integer(Int64(limit))])
+                    db.cachedStatement(sql: sql), arguments: [.text(name), .integer(version), .integer(Int64(limit))],
+                    limit: limit)
             }
         }
     }
@@ -50,7 +51,7 @@ extension SQLiteEventStore {
         return try mappingErrors {
             try SQLiteConnections.readStatement(readers) { db in
                 let statement = cacheable ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
-                return try SQLiteRowDecoding.records(statement, arguments: statementArguments)
+                return try SQLiteRowDecoding.records(statement, arguments: statementArguments, limit: limit)
             }
         }
     }

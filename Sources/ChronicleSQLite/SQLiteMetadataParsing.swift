@@ -58,20 +58,20 @@ package enum SQLiteMetadataParsing {
             if !consume(UInt8(ascii: "}")) {
                 repeat {
                     skipWhitespace()
-                    guard let key = parseString() else { return nil }
+                    guard let key = stringRange()?.range else { return nil }
                     skipWhitespace()
                     guard consume(UInt8(ascii: ":")) else { return nil }
                     skipWhitespace()
                     switch key {
-                    case "correlationId":
+                    case _ where matches(key, "correlationId"):
                         guard !seen.correlation, let value = parseStringOrNull() else { return nil }
                         seen.correlation = true
                         correlationId = value
-                    case "causationId":
+                    case _ where matches(key, "causationId"):
                         guard !seen.causation, let value = parseStringOrNull() else { return nil }
                         seen.causation = true
                         causationId = value
-                    case "headers":
+                    case _ where matches(key, "headers"):
                         guard !seen.headers, let value = parseHeaders() else { return nil }
                         seen.headers = true
                         headers = value
@@ -116,31 +116,78 @@ package enum SQLiteMetadataParsing {
 
         /// A string without escapes or control characters, in valid UTF-8.
         mutating func parseString() -> String? {
-            guard consume(UInt8(ascii: "\"")) else { return nil }
+            guard let (range, isASCII) = stringRange() else { return nil }
+            let start = range.lowerBound
+            if let last, last.range.count == range.count,
+                memcmp(bytes.baseAddress! + last.range.lowerBound, bytes.baseAddress! + start, range.count) == 0
+            {
+                return last.value
+            }
+            let content = UnsafeBufferPointer(rebasing: bytes[range])
+            // ASCII needs no validation (and skips the generic validating initialiser's cost).
+            guard let value = isASCII ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
+            else { return nil }
+            if range.count > 15 { last = (range, value) }
+            return value
+        }
+
+        /// Where the content of the string at `index` is and whether it is all
+        /// ASCII (moving past it), or `nil` when there is no string there, or one
+        /// with an escape or a control character (left to the general decoder).
+        ///
+        /// Plain ASCII is skipped eight bytes at a time (metadata is mostly ids
+        /// of 36 characters); the first byte that is a quote, a backslash, a
+        /// control character or not ASCII ends the fast scan and is looked at
+        /// on its own.
+        mutating func stringRange() -> (range: Range<Int>, isASCII: Bool)? {
+            guard consume(UInt8(ascii: "\"")), let base = bytes.baseAddress else { return nil }
             let start = index
+            var offset = start
+            while offset + 8 <= bytes.count {
+                let word = UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
+                let special = Self.specialBytes(word)
+                if special != 0 {
+                    // The lowest flagged byte is a real one (the bit tests only
+                    // ever add false flags above a real one).
+                    offset += special.trailingZeroBitCount / 8
+                    break
+                }
+                offset += 8
+            }
             var isASCII = true
-            while index < bytes.count {
-                let byte = bytes[index]
+            while offset < bytes.count {
+                let byte = base[offset]
                 if byte == UInt8(ascii: "\"") {
-                    let range = start..<index
-                    index += 1
-                    if let last, last.range.count == range.count,
-                        memcmp(bytes.baseAddress! + last.range.lowerBound, bytes.baseAddress! + start, range.count) == 0
-                    {
-                        return last.value
-                    }
-                    let content = UnsafeBufferPointer(rebasing: bytes[range])
-                    // ASCII needs no validation (and skips the generic validating initialiser's cost).
-                    guard let value = isASCII ? String(decoding: content, as: UTF8.self) : String(validating: content, as: UTF8.self)
-                    else { return nil }
-                    if range.count > 15 { last = (range, value) }
-                    return value
+                    index = offset + 1
+                    return (start..<offset, isASCII)
                 }
                 if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
                 if byte >= 0x80 { isASCII = false }
-                index += 1
+                offset += 1
             }
             return nil
+        }
+
+        private static let ones: UInt64 = 0x0101_0101_0101_0101
+        private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+        /// The high bit of each byte of `word` that is a quote, a backslash,
+        /// below 0x20 or above 0x7F (the classic "has a zero byte" and "has a
+        /// byte less than" tests).
+        @inline(__always)
+        static func specialBytes(_ word: UInt64) -> UInt64 {
+            let quotes = word ^ (ones &* UInt64(UInt8(ascii: "\"")))
+            let backslashes = word ^ (ones &* UInt64(UInt8(ascii: "\\")))
+            let zeroInQuotes = (quotes &- ones) & ~quotes
+            let zeroInBackslashes = (backslashes &- ones) & ~backslashes
+            let control = (word &- ones &* 0x20) & ~word
+            return (zeroInQuotes | zeroInBackslashes | control | word) & highBits
+        }
+
+        /// Whether the bytes in `range` are `literal`'s.
+        func matches(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+            range.count == literal.utf8CodeUnitCount
+                && memcmp(bytes.baseAddress! + range.lowerBound, literal.utf8Start, range.count) == 0
         }
 
         mutating func consume(_ byte: UInt8) -> Bool {

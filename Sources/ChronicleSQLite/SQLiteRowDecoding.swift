@@ -23,7 +23,10 @@ enum SQLiteRowDecoding {
     }
 
     /// Binds `arguments`, steps `statement` to the end and decodes every row.
-    static func records(_ statement: Statement, arguments: [Argument]) throws -> [EventRecord] {
+    ///
+    /// `limit` (the read's) sizes the result up front, up to a page that stays
+    /// clear of `malloc`'s mapped-memory threshold.
+    static func records(_ statement: Statement, arguments: [Argument], limit: Int) throws -> [EventRecord] {
         let raw = SQLiteRawStatement(statement)
         // Ends the read (releasing its snapshot) however the loop ends.
         defer { raw.reset() }
@@ -35,6 +38,7 @@ enum SQLiteRowDecoding {
         }
         var reader = RowReader()
         var result: [EventRecord] = []
+        result.reserveCapacity(min(limit, 512))
         while try raw.step() {
             result.append(try reader.record(raw.handle))
         }
@@ -45,7 +49,7 @@ enum SQLiteRowDecoding {
     struct RowReader {
         private var streamBytes: [UInt8] = []
         private var stream: StreamName?
-        private var types: [(bytes: [UInt8], name: String)] = []
+        private var types = TypeNames()
         private var metadataBytes: [UInt8] = []
         private var metadata = EventMetadata.empty
 
@@ -69,7 +73,7 @@ enum SQLiteRowDecoding {
                     code: .corruptRecord, message: "stored event id at position \(position) is not 16 bytes")
             }
             let id = UUID(uuid: UnsafeRawPointer(idBytes).loadUnaligned(as: uuid_t.self))
-            let type = typeName(text(handle, 4))
+            let type = types.name(text(handle, 4))
             guard let schemaVersion = Int(exactly: sqlite3_column_int64(handle, 5)) else { throw malformed() }
             let data = Data(text(handle, 6))
             let metadata: EventMetadata
@@ -93,44 +97,60 @@ enum SQLiteRowDecoding {
                 recordedAt: date(microseconds: sqlite3_column_int64(handle, 8)))
         }
 
-        /// The bytes of a text or blob column (valid until the next step).
         private func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
-            // sqlite3_column_blob before sqlite3_column_bytes, as SQLite asks.
-            let pointer = sqlite3_column_blob(handle, column)
-            let count = Int(sqlite3_column_bytes(handle, column))
-            guard let pointer, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-            return UnsafeRawBufferPointer(start: pointer, count: count)
+            SQLiteRowDecoding.bytes(handle, column)
         }
 
         private mutating func stream(_ bytes: UnsafeRawBufferPointer) throws -> StreamName {
             if let stream, Self.same(bytes, streamBytes) { return stream }
             let parsed = try SQLiteRowDecoding.streamName(String(decoding: bytes, as: UTF8.self))
-            streamBytes = Array(bytes)
+            Self.keep(bytes, in: &streamBytes)
             stream = parsed
             return parsed
         }
 
-        private mutating func typeName(_ bytes: UnsafeRawBufferPointer) -> String {
-            for known in types where Self.same(bytes, known.bytes) { return known.name }
-            let name = String(decoding: bytes, as: UTF8.self)
-            if types.count < 32 { types.append((Array(bytes), name)) }
-            return name
-        }
-
         /// Whether a column's bytes are `known` (one `memcmp`; `elementsEqual`
         /// walks both sequences through iterators).
-        private static func same(_ bytes: UnsafeRawBufferPointer, _ known: [UInt8]) -> Bool {
+        static func same(_ bytes: UnsafeRawBufferPointer, _ known: [UInt8]) -> Bool {
             guard bytes.count == known.count else { return false }
             guard let base = bytes.baseAddress else { return true }
             return known.withUnsafeBytes { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
         }
 
+        /// Copies a column's bytes into a buffer kept from row to row (no allocation once it is large enough).
+        private static func keep(_ bytes: UnsafeRawBufferPointer, in buffer: inout [UInt8]) {
+            buffer.removeAll(keepingCapacity: true)
+            buffer.append(contentsOf: bytes)
+        }
+
         private mutating func metadata(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
             if Self.same(bytes, metadataBytes) { return metadata }
             let parsed = try SQLiteMetadataParsing.metadataOrDecode(bytes)
-            metadataBytes = Array(bytes)
+            Self.keep(bytes, in: &metadataBytes)
             metadata = parsed
             return parsed
+        }
+    }
+
+    /// The bytes of a text or blob column (valid until the next step).
+    static func bytes(_ handle: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
+        // sqlite3_column_blob before sqlite3_column_bytes, as SQLite asks.
+        let pointer = sqlite3_column_blob(handle, column)
+        let count = Int(sqlite3_column_bytes(handle, column))
+        guard let pointer, count > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: pointer, count: count)
+    }
+
+    /// The type names a read has met, so that each is one `String` however
+    /// many rows carry it (and later steps compare them cheaply).
+    struct TypeNames {
+        private var known: [(bytes: [UInt8], name: String)] = []
+
+        mutating func name(_ bytes: UnsafeRawBufferPointer) -> String {
+            for entry in known where RowReader.same(bytes, entry.bytes) { return entry.name }
+            let name = String(decoding: bytes, as: UTF8.self)
+            if known.count < 32 { known.append((Array(bytes), name)) }
+            return name
         }
     }
 

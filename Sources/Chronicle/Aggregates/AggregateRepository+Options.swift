@@ -17,7 +17,9 @@ extension AggregateRepository {
         /// How many aggregates the in-memory cache keeps (least recently used go
         /// first); 0, the default, turns the cache off.
         public var cacheCapacity: Int
-        /// Events read per page while replaying; 1,000 by default.
+        /// Events read per page while replaying; 128 by default. (The first read
+        /// of a replay takes at most 64, so that a short stream costs one small
+        /// read; a longer one is read ahead a page per core, in parallel.)
         public var readPageSize: Int
         /// Where snapshot failures and fallbacks are logged.
         public var logger: Logger
@@ -33,7 +35,7 @@ extension AggregateRepository {
         ///   - logger: The logger; label `Chronicle.AggregateRepository` by default.
         ///   - metricsFactory: The metrics backend; `MetricsSystem.factory` when `nil`.
         public init(
-            maximumRetries: Int = 0, cacheCapacity: Int = 0, readPageSize: Int = 1_000,
+            maximumRetries: Int = 0, cacheCapacity: Int = 0, readPageSize: Int = 128,
             logger: Logger = Logger(label: "Chronicle.AggregateRepository"),
             metricsFactory: (any MetricsFactory)? = nil
         ) {

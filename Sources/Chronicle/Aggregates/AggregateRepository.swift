@@ -201,25 +201,4 @@ extension AggregateRepository {
         }
         return entry
     }
-
-    /// Applies the stream's events after `entry.version`, page by page.
-    func applyTail(to entry: inout AggregateCache<A>.Entry, stream: StreamName) async throws {
-        let pageSize = options.readPageSize
-        while true {
-            let page = try await store.readStream(stream, from: entry.version + 1, direction: .forward, limit: pageSize)
-            // Long tails are decoded on several cores, then applied in order.
-            let decoded = await handlers.decodeForReplay(page, registry: registry)
-            for (record, event) in zip(page, decoded) {
-                guard record.version == entry.version + 1 else {
-                    throw EventStoreError(
-                        code: .corruptRecord,
-                        message: "stream '\(stream)' returned version \(record.version) after \(entry.version)",
-                        stream: stream)
-                }
-                try handlers.apply(record, decoded: event, to: &entry.state)
-                entry.version = record.version
-            }
-            if page.count < pageSize { return }
-        }
-    }
 }

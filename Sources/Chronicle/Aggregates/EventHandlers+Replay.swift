@@ -20,8 +20,10 @@ extension EventHandlers {
     public func replay(
         _ records: some Sequence<EventRecord>, onto state: inout State, registry: EventTypeRegistry
     ) throws {
+        var applier = Applier(handlers: self)
         for record in records {
-            try apply(record, to: &state, registry: registry)
+            let decoded = handlers[record.type] == nil ? nil : Result { try registry.decode(record) }
+            try applier.apply(record, decoded: decoded, to: &state)
         }
     }
 
@@ -44,8 +46,9 @@ extension EventHandlers {
         _ records: [EventRecord], onto state: inout State, registry: EventTypeRegistry
     ) async throws {
         let decoded = await decodeForReplay(records, registry: registry)
-        for (record, event) in zip(records, decoded) {
-            try apply(record, decoded: event, to: &state)
+        var applier = Applier(handlers: self)
+        for index in records.indices {
+            try applier.apply(records[index], decoded: decoded[index], to: &state)
         }
     }
 
@@ -54,7 +57,7 @@ extension EventHandlers {
         _ records: [EventRecord], registry: EventTypeRegistry
     ) async -> [Result<any DomainEvent, any Error>?] {
         let handlers = handlers
-        return await registry.decodeResults(records) { handlers[$0.type] != nil }
+        return await registry.decodeResults(records) { handlers[$0] != nil }
     }
 
     /// Applies one stored event to a state.
@@ -65,27 +68,55 @@ extension EventHandlers {
     ///   - registry: Decodes the payload.
     /// - Throws: As ``replay(_:onto:registry:)``.
     func apply(_ record: EventRecord, to state: inout State, registry: EventTypeRegistry) throws {
-        try apply(record, decoded: handlers[record.type] == nil ? nil : Result { try registry.decode(record) }, to: &state)
+        var applier = Applier(handlers: self)
+        let decoded = handlers[record.type] == nil ? nil : Result { try registry.decode(record) }
+        try applier.apply(record, decoded: decoded, to: &state)
     }
 
-    /// Applies one stored event, given its decoding outcome (`nil` when it has no handler).
-    func apply(_ record: EventRecord, decoded: Result<any DomainEvent, any Error>?, to state: inout State) throws {
-        guard let handler = handlers[record.type] else {
-            if unknownEvents == .ignore { return }
-            throw AggregateError(
-                code: .unknownEventType,
-                message: "event '\(record.stream)'@\(record.version) has type '\(record.type)', which no handler "
-                    + "of \(State.self) handles; register one, or create the handlers with unknownEvents: .ignore",
-                stream: record.stream, streamVersion: record.version, typeName: record.type)
+    /// Applies decoded stored events one after another, looking a handler up
+    /// once per run of events of one type (the row readers hand out one string
+    /// per type name, so comparing with the last name is cheap).
+    struct Applier {
+        let handlers: EventHandlers
+        private var lastName: String?
+        private var last: Handler?
+
+        init(handlers: EventHandlers) { self.handlers = handlers }
+
+        /// Applies one stored event, given its decoding outcome (`nil` when it has no handler).
+        mutating func apply(
+            _ record: EventRecord, decoded: Result<any DomainEvent, any Error>?, to state: inout State
+        ) throws {
+            try apply(type: record.type, stream: record.stream, version: record.version, decoded: decoded, to: &state)
         }
-        guard let decoded else { preconditionFailure("an event with a handler was not decoded") }
-        let event = try decoded.get()
-        guard handler.apply(&state, event) else {
-            throw AggregateError(
-                code: .unknownEventType,
-                message: "event '\(record.stream)'@\(record.version) of type '\(record.type)' decodes as "
-                    + "\(type(of: event)) but the handler of \(State.self) expects \(handler.type)",
-                stream: record.stream, streamVersion: record.version, typeName: record.type)
+
+        /// Applies the stored event at `version` of `stream`, of type `type`,
+        /// given its decoding outcome (`nil` when it has no handler).
+        mutating func apply(
+            type: String, stream: StreamName, version: Int64, decoded: Result<any DomainEvent, any Error>?,
+            to state: inout State
+        ) throws {
+            if type != lastName {
+                lastName = type
+                last = handlers.handlers[type]
+            }
+            guard let handler = last else {
+                if handlers.unknownEvents == .ignore { return }
+                throw AggregateError(
+                    code: .unknownEventType,
+                    message: "event '\(stream)'@\(version) has type '\(type)', which no handler "
+                        + "of \(State.self) handles; register one, or create the handlers with unknownEvents: .ignore",
+                    stream: stream, streamVersion: version, typeName: type)
+            }
+            guard let decoded else { preconditionFailure("an event with a handler was not decoded") }
+            let event = try decoded.get()
+            guard handler.apply(&state, event) else {
+                throw AggregateError(
+                    code: .unknownEventType,
+                    message: "event '\(stream)'@\(version) of type '\(type)' decodes as "
+                        + "\(Swift.type(of: event)) but the handler of \(State.self) expects \(handler.type)",
+                    stream: stream, streamVersion: version, typeName: type)
+            }
         }
     }
 
