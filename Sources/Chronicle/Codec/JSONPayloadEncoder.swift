@@ -243,6 +243,7 @@ final class JSONPayloadEncoder: Encoder {
     }
 
     @discardableResult
+    @inline(__always)
     func writeInteger<T: FixedWidthInteger>(_ value: T) -> Bool {
         if value == 0 {
             bytes.append(UInt8(ascii: "0"))
@@ -342,6 +343,8 @@ final class JSONPayloadEncoder: Encoder {
         mutating func encode(_ value: UInt32, forKey key: Key) throws { try integer(value, key) }
         mutating func encode(_ value: UInt64, forKey key: Key) throws { try integer(value, key) }
 
+        // Inlined so that each encode(IntN) writes with a specialised integer writer.
+        @inline(__always)
         private func integer<T: FixedWidthInteger>(_ value: T, _ key: Key) throws {
             try encoder.beginMember(level, key: key)
             encoder.writeInteger(value)
@@ -419,6 +422,8 @@ final class JSONPayloadEncoder: Encoder {
         mutating func encode(_ value: UInt32) throws { try integer(value) }
         mutating func encode(_ value: UInt64) throws { try integer(value) }
 
+        // Inlined so that each encode(IntN) writes with a specialised integer writer.
+        @inline(__always)
         private func integer<T: FixedWidthInteger>(_ value: T) throws {
             try encoder.beginElement(level)
             encoder.writeInteger(value)
@@ -487,6 +492,8 @@ final class JSONPayloadEncoder: Encoder {
         mutating func encode(_ value: UInt32) throws { try integer(value) }
         mutating func encode(_ value: UInt64) throws { try integer(value) }
 
+        // Inlined so that each encode(IntN) writes with a specialised integer writer.
+        @inline(__always)
         private func integer<T: FixedWidthInteger>(_ value: T) throws {
             try encoder.beginSingle(level)
             encoder.writeInteger(value)
