@@ -38,21 +38,24 @@ enum BenchReadWorkloads {
         }
     }
 
-    /// Reads the log page by page and decodes every event to its Swift type.
+    /// Reads the log page by page and decodes every event to its Swift type,
+    /// reading the next page while this one is decoded.
     static func replayAll(_ bench: BenchContext) async throws -> BenchResult {
         let events = bench.count(3_000) * 10
         return try await bench.withFreshStore { store in
             let registry = try await BenchLog.populate(store, orders: events / 10)
             let pageSize = 1_000
             var samples = BenchSamples(capacity: events / pageSize + 1)
-            var next = GlobalPosition.start
             var decoded = 0
             var items = 0
             let timer = BenchTimer()
-            while true {
-                let began = ContinuousClock.now
-                let page = try await store.readAll(from: next, limit: pageSize)
-                // Decoded on every core, in order.
+            var began = ContinuousClock.now
+            var page = try await store.readAll(from: .start, limit: pageSize)
+            while !page.isEmpty {
+                // The next page is read while this one is decoded (on every core, in order).
+                let next = page[page.count - 1].position.next
+                let more = page.count == pageSize
+                async let following = more ? store.readAll(from: next, limit: pageSize) : []
                 for event in try await registry.decode(page) {
                     switch event {
                     case let placed as BenchOrderPlaced: items += placed.items.count
@@ -62,8 +65,8 @@ enum BenchReadWorkloads {
                     decoded += 1
                 }
                 samples.record(since: began)
-                guard let last = page.last, page.count == pageSize else { break }
-                next = last.position.next
+                began = ContinuousClock.now
+                page = try await following
             }
             let (seconds, cpuSeconds) = timer.elapsed()
             guard decoded == events, items > 0 else {
