@@ -42,21 +42,24 @@ extension AggregateRepository {
                 arrived[index] = page
                 while let page = arrived.removeValue(forKey: next) {
                     next += 1
-                    let events: [ReplayEvent]
+                    // A full page: the stream may go on, so the next read starts
+                    // before this page is applied.
+                    let full = (try? page.get().count) == pageSize
+                    if full {
+                        let index = launched
+                        group.addTask { (index, await readPage(index)) }
+                        launched += 1
+                    }
                     do {
-                        events = try page.get()
-                        try apply(events, to: &entry, stream, &applier)
+                        try apply(try page.get(), to: &entry, stream, &applier)
                     } catch {
                         group.cancelAll()
                         throw error
                     }
-                    if events.count < pageSize {
+                    if !full {
                         group.cancelAll()
                         return
                     }
-                    let index = launched
-                    group.addTask { (index, await readPage(index)) }
-                    launched += 1
                 }
             }
         }
