@@ -45,6 +45,8 @@ swift test --skip-build
 sanitizer_subset='InMemoryConformanceTests|SQLiteConformanceTests|ProjectionRunnerTests'
 sanitizer_subset+='|SQLiteProjectionTests/(readModelAndCheckpointCommitTogether|aFailingEventRollsBack)'
 sanitizer_subset+='|twentyConcurrentCommands|SQLiteMultiProcessTests|SQLiteGroupCommitTests'
+# Replays read a long stream ahead on several tasks (both stores).
+sanitizer_subset+='|AggregateReplayTests'
 
 run_sanitizer() {
     local sanitizer=$1 scratch
