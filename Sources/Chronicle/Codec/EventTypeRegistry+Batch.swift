@@ -82,9 +82,13 @@ extension EventTypeRegistry {
         private var lastType: (type: any DomainEvent.Type, schemaVersion: Int)?
         private var lastIncluded = false
 
+        /// The JSON codec's fast decoder, kept for the run (`nil` for other codecs).
+        private let runDecoder: JSONPayloadDecoder?
+
         init(registry: EventTypeRegistry, including include: @escaping (String) -> Bool) {
             self.registry = registry
             self.include = include
+            self.runDecoder = (registry.codec as? JSONEventCodec)?.runDecoder()
         }
 
         /// The outcome of decoding one stored event; `nil` when `include` leaves its type out.
@@ -101,7 +105,8 @@ extension EventTypeRegistry {
             // copy retains objects every decoding task shares.
             do {
                 if let lastType, lastType.schemaVersion == schemaVersion {
-                    return .success(try registry.decodeCurrent(lastType.type, type, schemaVersion, data))
+                    return .success(
+                        try registry.decodeCurrent(lastType.type, type, schemaVersion, data, runDecoder: runDecoder))
                 }
                 // Unknown types and old schema versions (upcasting) take the general path.
                 return .success(try registry.decode(type: type, schemaVersion: schemaVersion, data: data))

@@ -218,10 +218,15 @@ public struct EventTypeRegistry: Sendable {
     /// It goes by the metatype, not through a closure or a copy of the codec:
     /// those would retain objects that every decoding task shares, and
     /// contended reference counts slow decoding on several cores at once.
+    ///
+    /// `runDecoder`, when given, is a fast JSON decoder the caller keeps for a
+    /// run of payloads; a payload it cannot take goes through the codec.
     func decodeCurrent(
-        _ type: any DomainEvent.Type, _ name: String, _ schemaVersion: Int, _ data: Data
+        _ type: any DomainEvent.Type, _ name: String, _ schemaVersion: Int, _ data: Data,
+        runDecoder: JSONPayloadDecoder? = nil
     ) throws -> any DomainEvent {
         do {
+            if let runDecoder, let event = try? Self.decode(type, data, runDecoder) { return event }
             return try Self.decode(type, data, codec)
         } catch {
             throw EventCodingError(
@@ -233,6 +238,10 @@ public struct EventTypeRegistry: Sendable {
 
     private static func decode<E: DomainEvent>(_ type: E.Type, _ data: Data, _ codec: any EventCodec) throws -> E {
         try codec.decode(E.self, from: data)
+    }
+
+    private static func decode<E: DomainEvent>(_ type: E.Type, _ data: Data, _ decoder: JSONPayloadDecoder) throws -> E {
+        try decoder.decode(E.self, from: data)
     }
 
     /// Runs the upcasters a stored payload needs to reach its type's current schema version.

@@ -71,6 +71,13 @@ public struct JSONEventCodec: EventCodec {
         return try encoder.encode(value)
     }
 
+    /// A decoder for a run of payloads on one task (see
+    /// ``JSONPayloadDecoder/decode(_:from:)``), or `nil` when this codec's
+    /// settings keep payloads off the fast path.
+    func runDecoder() -> JSONPayloadDecoder? {
+        decodesFast ? JSONPayloadDecoder(userInfo: decoderUserInfo) : nil
+    }
+
     public func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
         if decodesFast, let value = try? JSONPayloadDecoder.decode(type, from: data, userInfo: decoderUserInfo) {
             return value

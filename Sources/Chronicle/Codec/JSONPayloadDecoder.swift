@@ -10,7 +10,8 @@ internal import Foundation
 /// fraction, missing keys, type mismatches) throws, and ``JSONEventCodec`` then
 /// decodes with Foundation, which decides and reports errors exactly as before.
 final class JSONPayloadDecoder: Decoder {
-    let bytes: UnsafeBufferPointer<UInt8>
+    /// The payload being decoded (valid during ``decode(_:from:)`` only).
+    @exclusivity(unchecked) private(set) var bytes: UnsafeBufferPointer<UInt8>
     let sendableUserInfo: [CodingUserInfoKey: any Sendable]
     var userInfo: [CodingUserInfoKey: Any] { sendableUserInfo }
     /// The keys of the values being decoded, outermost first. (Exclusivity is not
@@ -32,22 +33,36 @@ final class JSONPayloadDecoder: Decoder {
     /// The coding path of a container made when `depth` keys were open.
     func path(_ depth: Int) -> [any CodingKey] { Array(keys.prefix(depth)) }
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, userInfo: [CodingUserInfoKey: any Sendable], position: Int) {
-        self.bytes = bytes
+    /// A decoder to decode payloads with, one after another (see ``decode(_:from:)``).
+    init(userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.bytes = UnsafeBufferPointer(start: nil, count: 0)
         self.sendableUserInfo = userInfo
-        self.position = position
+        self.position = 0
         members.reserveCapacity(32)
     }
 
     /// Decodes `data`, or throws when the fast path does not apply.
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, userInfo: [CodingUserInfoKey: any Sendable]) throws -> T {
+        try JSONPayloadDecoder(userInfo: userInfo).decode(type, from: data)
+    }
+
+    /// Decodes `data` with this decoder, or throws when the fast path does not apply.
+    ///
+    /// A decoder kept for a run of payloads (a page of a replay, on one task)
+    /// saves allocating a decoder and its member list per payload; it starts
+    /// each payload afresh. Not for two payloads at once.
+    func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             guard !bytes.isEmpty else { throw JSONBytes.Unsupported() }
             try JSONBytes.validateDocument(bytes)
-            let decoder = JSONPayloadDecoder(
-                bytes: bytes, userInfo: userInfo, position: JSONBytes.skipWhitespace(bytes, 0))
-            return try decoder.value(T.self, at: decoder.position, key: nil)
+            self.bytes = bytes
+            defer { self.bytes = UnsafeBufferPointer(start: nil, count: 0) }
+            keys.removeAll(keepingCapacity: true)
+            members.removeAll(keepingCapacity: true)
+            lastFound = -1
+            position = JSONBytes.skipWhitespace(bytes, 0)
+            return try value(T.self, at: position, key: nil)
         }
     }
 

@@ -126,6 +126,41 @@ struct JSONEventCodecFastPathTests {
         try check(["x": ["q": 1, "p": 2], "w": [:], "v": ["z": 3]], fastEncodes: true, fastDecodes: true)
     }
 
+    /// A replay keeps one fast decoder for a page: what it gives for each
+    /// payload, after any mix of types and failures, is what a fresh one gives.
+    @Test func oneDecoderForARunOfPayloadsDecodesEachAsAFreshOne() throws {
+        let codec = JSONEventCodec()
+        let run = try #require(codec.runDecoder())
+        let placed = try codec.encode(Self.placed)
+        var other = Self.placed
+        other.note = "rush"
+        other.tags = ["only": 1]
+        let nested = try codec.encode(Nested(inner: other, list: [[1], []], maybe: [nil, "x"], empty: Empty()))
+        let payloads: [(Data, any Decodable.Type)] = [
+            (placed, Placed.self),
+            (placed.prefix(placed.count - 3), Placed.self),  // cut short: fails
+            (nested, Nested.self),
+            (Data(#"{"qty":1,"qty":2,"sku":"a"}"#.utf8), Line.self),  // a duplicate key: left to Foundation
+            (try codec.encode(other), Placed.self),
+            (Data(#"{"qty":"1","sku":"a"}"#.utf8), Line.self),  // a type mismatch deep in a container
+            (nested, Nested.self),
+            (placed, Placed.self),
+        ]
+        func decodeFresh<T: Decodable>(_ type: T.Type, _ data: Data) -> String {
+            (try? JSONPayloadDecoder.decode(T.self, from: data, userInfo: [:])).map { "\($0)" } ?? "fails"
+        }
+        func decodeWithRun<T: Decodable>(_ type: T.Type, _ data: Data) -> String {
+            (try? run.decode(T.self, from: data)).map { "\($0)" } ?? "fails"
+        }
+        var outcomes: [String] = []
+        for (data, type) in payloads {
+            let fresh = decodeFresh(type, data)
+            #expect(decodeWithRun(type, data) == fresh)
+            outcomes.append(fresh == "fails" ? "fails" : "decodes")
+        }
+        #expect(outcomes == ["decodes", "fails", "decodes", "fails", "decodes", "fails", "decodes", "decodes"])
+    }
+
     @Test func specialTypesAndNestedContainersAreLeftToFoundation() throws {
         let special = WithFallbacks(
             when: Date(timeIntervalSince1970: 1_700_000_000.25), bytes: Data([1, 2, 3]),
