@@ -17,7 +17,9 @@ extension SQLiteEventStore {
         /// processes take turns within this time instead of failing with
         /// "database is locked".
         public var busyTimeout: Double
-        /// The most concurrent reader connections (default 4).
+        /// The most reader connections kept open between reads (default 4).
+        /// More reads at once than this open connections of their own, closed
+        /// when they finish; a load reads a long stream on one connection per core.
         public var maximumReaderCount: Int
         /// Store files up to this size, in bytes, are verified with SQLite's
         /// `PRAGMA quick_check` when opened (default 64 MiB; 0 turns it off).
@@ -34,7 +36,7 @@ extension SQLiteEventStore {
         ///   - durability: Commit durability.
         ///   - maximumEventSize: The largest event, in bytes.
         ///   - busyTimeout: Seconds to wait for another writer.
-        ///   - maximumReaderCount: Concurrent reader connections.
+        ///   - maximumReaderCount: Reader connections kept open between reads.
         ///   - integrityCheckLimit: The largest file verified when opened, in bytes.
         public init(
             durability: SQLiteDurability = .full, maximumEventSize: Int = 1 << 20, busyTimeout: Double = 30,
