@@ -90,11 +90,7 @@ extension AggregateRepository {
         }
         let records = try await store.readStream(stream, from: version, direction: .forward, limit: limit)
         return records.map { record in
-            ReplayEvent(
-                version: record.version, type: record.type,
-                decoded: decoder.decode(
-                    type: record.type, schemaVersion: record.schemaVersion, data: record.data, stream: stream,
-                    version: record.version))
+            ReplayEvent(version: record.version, type: record.type, decoded: decoder.decode(record))
         }
     }
 

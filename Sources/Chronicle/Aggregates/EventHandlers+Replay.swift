@@ -20,10 +20,11 @@ extension EventHandlers {
     public func replay(
         _ records: some Sequence<EventRecord>, onto state: inout State, registry: EventTypeRegistry
     ) throws {
+        let handlers = handlers
+        var decoder = EventTypeRegistry.RunDecoder(registry: registry) { handlers[$0] != nil }
         var applier = Applier(handlers: self)
         for record in records {
-            let decoded = handlers[record.type] == nil ? nil : Result { try registry.decode(record) }
-            try applier.apply(record, decoded: decoded, to: &state)
+            try applier.apply(record, decoded: decoder.decode(record), to: &state)
         }
     }
 
@@ -58,19 +59,6 @@ extension EventHandlers {
     ) async -> [Result<any DomainEvent, any Error>?] {
         let handlers = handlers
         return await registry.decodeResults(records) { handlers[$0] != nil }
-    }
-
-    /// Applies one stored event to a state.
-    ///
-    /// - Parameters:
-    ///   - record: A stored event.
-    ///   - state: The state to evolve.
-    ///   - registry: Decodes the payload.
-    /// - Throws: As ``replay(_:onto:registry:)``.
-    func apply(_ record: EventRecord, to state: inout State, registry: EventTypeRegistry) throws {
-        var applier = Applier(handlers: self)
-        let decoded = handlers[record.type] == nil ? nil : Result { try registry.decode(record) }
-        try applier.apply(record, decoded: decoded, to: &state)
     }
 
     /// Applies decoded stored events one after another, looking a handler up

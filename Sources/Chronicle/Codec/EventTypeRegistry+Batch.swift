@@ -91,6 +91,13 @@ extension EventTypeRegistry {
             self.runDecoder = (registry.codec as? JSONEventCodec)?.runDecoder()
         }
 
+        /// The outcome of decoding a stored event; `nil` when `include` leaves its type out.
+        mutating func decode(_ record: EventRecord) -> Result<any DomainEvent, any Error>? {
+            decode(
+                type: record.type, schemaVersion: record.schemaVersion, data: record.data, stream: record.stream,
+                version: record.version)
+        }
+
         /// The outcome of decoding one stored event; `nil` when `include` leaves its type out.
         mutating func decode(
             type: String, schemaVersion: Int, data: Data, stream: StreamName, version: Int64
