@@ -41,9 +41,7 @@ extension SQLiteEventStore: StreamPayloadReading {
             sqlite3_column_type(handle, 3) == SQLITE_INTEGER, dataType == SQLITE_BLOB || dataType == SQLITE_TEXT,
             let schemaVersion = Int(exactly: sqlite3_column_int64(handle, 3))
         else {
-            throw EventStoreError(
-                code: .corruptRecord,
-                message: "stored event at position \(sqlite3_column_int64(handle, 0)) has a malformed column")
+            throw SQLiteRowDecoding.malformedColumn(position: sqlite3_column_int64(handle, 0))
         }
         return StoredPayload(
             version: sqlite3_column_int64(handle, 1), type: types.name(SQLiteRowDecoding.bytes(handle, 2)),

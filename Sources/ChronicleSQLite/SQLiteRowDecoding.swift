@@ -55,9 +55,7 @@ enum SQLiteRowDecoding {
 
         mutating func record(_ handle: OpaquePointer) throws -> EventRecord {
             let position = sqlite3_column_int64(handle, 0)
-            func malformed() -> EventStoreError {
-                EventStoreError(code: .corruptRecord, message: "stored event at position \(position) has a malformed column")
-            }
+            func malformed() -> EventStoreError { SQLiteRowDecoding.malformedColumn(position: position) }
             guard sqlite3_column_type(handle, 1) == SQLITE_TEXT, sqlite3_column_type(handle, 2) == SQLITE_INTEGER,
                 sqlite3_column_type(handle, 4) == SQLITE_TEXT, sqlite3_column_type(handle, 5) == SQLITE_INTEGER,
                 sqlite3_column_type(handle, 8) == SQLITE_INTEGER
@@ -102,19 +100,11 @@ enum SQLiteRowDecoding {
         }
 
         private mutating func stream(_ bytes: UnsafeRawBufferPointer) throws -> StreamName {
-            if let stream, Self.same(bytes, streamBytes) { return stream }
+            if let stream, SQLiteRowDecoding.same(bytes, streamBytes) { return stream }
             let parsed = try SQLiteRowDecoding.streamName(String(decoding: bytes, as: UTF8.self))
             Self.keep(bytes, in: &streamBytes)
             stream = parsed
             return parsed
-        }
-
-        /// Whether a column's bytes are `known` (one `memcmp`; `elementsEqual`
-        /// walks both sequences through iterators).
-        static func same(_ bytes: UnsafeRawBufferPointer, _ known: [UInt8]) -> Bool {
-            guard bytes.count == known.count else { return false }
-            guard let base = bytes.baseAddress else { return true }
-            return known.withUnsafeBytes { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
         }
 
         /// Copies a column's bytes into a buffer kept from row to row (no allocation once it is large enough).
@@ -124,7 +114,7 @@ enum SQLiteRowDecoding {
         }
 
         private mutating func metadata(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
-            if Self.same(bytes, metadataBytes) { return metadata }
+            if SQLiteRowDecoding.same(bytes, metadataBytes) { return metadata }
             let parsed = try SQLiteMetadataParsing.metadataOrDecode(bytes)
             Self.keep(bytes, in: &metadataBytes)
             metadata = parsed
@@ -141,13 +131,26 @@ enum SQLiteRowDecoding {
         return UnsafeRawBufferPointer(start: pointer, count: count)
     }
 
+    /// Whether a column's bytes are `known` (one `memcmp`; `elementsEqual`
+    /// walks both sequences through iterators).
+    static func same(_ bytes: UnsafeRawBufferPointer, _ known: [UInt8]) -> Bool {
+        guard bytes.count == known.count else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return known.withUnsafeBytes { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
+    }
+
+    /// The error for a row of `chronicle_events` whose columns cannot be an event's.
+    static func malformedColumn(position: Int64) -> EventStoreError {
+        EventStoreError(code: .corruptRecord, message: "stored event at position \(position) has a malformed column")
+    }
+
     /// The type names a read has met, so that each is one `String` however
     /// many rows carry it (and later steps compare them cheaply).
     struct TypeNames {
         private var known: [(bytes: [UInt8], name: String)] = []
 
         mutating func name(_ bytes: UnsafeRawBufferPointer) -> String {
-            for entry in known where RowReader.same(bytes, entry.bytes) { return entry.name }
+            for entry in known where SQLiteRowDecoding.same(bytes, entry.bytes) { return entry.name }
             let name = String(decoding: bytes, as: UTF8.self)
             if known.count < 32 { known.append((Array(bytes), name)) }
             return name
