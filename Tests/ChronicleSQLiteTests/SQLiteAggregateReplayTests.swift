@@ -12,7 +12,7 @@ import Testing
 struct SQLiteAggregateReplayTests {
     @Test(arguments: [(1, 1), (2, 7), (3, 64), (4, 128), (5, 1_000)] as [(UInt64, Int)])
     func replayMatchesAFoldByHandAndTheInMemoryStore(seed: UInt64, pageSize: Int) async throws {
-        var random = LedgerRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let directory = try TemporaryDirectory()
         let store = try await SQLiteEventStore(path: directory.path("ledger.sqlite"))
         let memory = InMemoryEventStore()
@@ -150,7 +150,7 @@ private struct Ledger: Aggregate, Equatable {
 /// One random event, stored as it would be, with its effect done by hand.
 private enum LedgerStep {
     static func random(
-        _ random: inout LedgerRandom, registry: EventTypeRegistry
+        _ random: inout SeededRandom, registry: EventTypeRegistry
     ) throws -> (NewEvent, (inout Ledger) -> Void) {
         let amount = Int(random.next() % 1_000)
         switch random.next() % 4 {
@@ -173,18 +173,5 @@ private enum LedgerStep {
             let old = NewEvent(type: Renamed.eventType, schemaVersion: 1, data: Data(#"{"title":"t\#(amount)"}"#.utf8))
             return (old, { $0.name = "t\(amount)" })
         }
-    }
-}
-
-/// A small deterministic generator (splitmix64), so that a failing seed replays.
-private struct LedgerRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

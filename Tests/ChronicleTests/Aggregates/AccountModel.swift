@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleTesting
 
 // A small bank account aggregate used by the aggregate tests. Its fold is
 // order-sensitive (last owner wins, freeze reasons keep their order), so a
@@ -139,19 +140,4 @@ func handFold(id: String, owner: String, steps: [AccountStep]) -> Account {
         }
     }
     return account
-}
-
-/// SplitMix64: a small seeded generator, so that a failing random case can be replayed from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,4 +1,5 @@
 @testable import Chronicle
+import ChronicleTesting
 import Testing
 
 @Suite("LRUCache")
