@@ -7,10 +7,10 @@ public import Foundation
 /// encoder's default strategy (a `Double` of seconds), which round-trips exactly;
 /// pass configured coders to store ISO 8601 strings instead.
 ///
-/// Small events are decoded in less than half the time Foundation's coders
-/// take, and encoded in about three quarters of it (`chronicle bench --workload
-/// codec`): payloads made of strings, integers, booleans, arrays, nested
-/// structs and dictionaries are encoded and decoded straight from bytes, giving
+/// Small events are decoded in about a third of the time Foundation's coders
+/// take, and encoded in about half of it (`chronicle bench --workload codec`):
+/// payloads made of strings, integers, booleans, arrays, nested structs and
+/// dictionaries are encoded and decoded straight from bytes, giving
 /// exactly the bytes and values Foundation's coders give. Anything else (dates,
 /// data, floating-point numbers, custom key strategies, malformed input) goes
 /// through Foundation's coders, which also report every error; an `encode(to:)`
