@@ -111,18 +111,6 @@ enum SQLiteAppender {
                 if firstPosition == 0 { firstPosition = lastPosition }
             }
             insert.reset()
-            let upsert = SQLiteRawStatement(
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO chronicle_streams (stream, category, version, updated_at) VALUES (?, ?, ?, ?)
-                        ON CONFLICT (stream) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
-                        """))
-            try upsert.bind(1, stream)
-            try upsert.bind(2, part.stream.category)
-            try upsert.bind(3, version)
-            try upsert.bind(4, now)
-            _ = try upsert.step()
-            upsert.reset()
             results.append(
                 AppendResult(
                     stream: part.stream, version: version, versions: (current + 1)...version,
@@ -131,10 +119,10 @@ enum SQLiteAppender {
         return results
     }
 
-    /// The stream's version in the catalog (0 when it has no events).
+    /// The stream's version (0 when it has no events): one seek to the end of
+    /// its run in the (stream, version) index.
     static func currentVersion(of stream: String, in db: Database) throws -> Int64 {
-        let select = SQLiteRawStatement(
-            try db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"))
+        let select = SQLiteRawStatement(try db.cachedStatement(sql: SQLiteStreamQueries.version))
         defer { select.reset() }
         try select.bind(1, stream)
         guard try select.step() else { return 0 }

@@ -30,7 +30,6 @@ enum SQLiteImporter {
     ) throws -> ImportResult {
         var head = GlobalPosition(try Int64.fetchOne(db, sql: "SELECT max(position) FROM chronicle_events") ?? 0)
         var versions: [StreamName: Int64] = [:]
-        var updatedAt: [StreamName: Int64] = [:]
         var skipped = 0
         var written = 0
         var first: GlobalPosition?
@@ -51,7 +50,7 @@ enum SQLiteImporter {
                 current = staged
             } else {
                 current = try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"),
+                    db.cachedStatement(sql: SQLiteStreamQueries.version),
                     arguments: [record.stream.description]) ?? 0
             }
             let position = try AppendValidation.importPlace(
@@ -64,18 +63,9 @@ enum SQLiteImporter {
             ])
             try insert.execute()
             versions[record.stream] = record.version
-            updatedAt[record.stream] = recordedAt
             head = position
             written += 1
             if first == nil { first = position }
-        }
-        let upsert = try db.cachedStatement(
-            sql: """
-                INSERT INTO chronicle_streams (stream, category, version, updated_at) VALUES (?, ?, ?, ?)
-                ON CONFLICT (stream) DO UPDATE SET version = excluded.version, updated_at = excluded.updated_at
-                """)
-        for (stream, version) in versions {
-            try upsert.execute(arguments: [stream.description, stream.category, version, updatedAt[stream]])
         }
         return ImportResult(imported: written, skipped: skipped, positions: first.map { $0...head })
     }

@@ -62,7 +62,7 @@ extension SQLiteEventStore {
         return try mappingErrors {
             try SQLiteConnections.readStatement(readers) { db in
                 try Int64.fetchOne(
-                    db.cachedStatement(sql: "SELECT version FROM chronicle_streams WHERE stream = ?"),
+                    db.cachedStatement(sql: SQLiteStreamQueries.version),
                     arguments: [name]) ?? 0
             }
         }

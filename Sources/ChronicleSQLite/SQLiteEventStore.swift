@@ -42,7 +42,7 @@ public final class SQLiteEventStore: EventStore {
     ///
     /// - Parameters:
     ///   - path: The store file; created with its directory's permissions when absent.
-    ///   - options: Durability, size limits and timeouts.
+    ///   - options: Durability, size limits, timeouts and the category index.
     /// - Throws: ``EventStoreError`` with code `notAChronicleStore` (another file or
     ///   database), `corruptStore` (truncated or damaged), `schemaTooNew`,
     ///   `storageUnavailable` (missing directory, permissions) or `readOnly`. The file
@@ -72,6 +72,9 @@ public final class SQLiteEventStore: EventStore {
             }
             if state != .chronicle(schemaVersion: SQLiteSchema.currentVersion) {
                 try SQLiteSchema.migrator.migrate(pool)
+            }
+            if options.indexesCategories, try await !pool.read(SQLiteCategoryIndex.exists) {
+                try await pool.write(SQLiteCategoryIndex.create)
             }
         } catch let error as EventStoreError {
             throw error

@@ -12,7 +12,13 @@ enum SQLiteSchema {
     ///
     /// 1: events and streams. 2: aggregate snapshots (`chronicle_snapshots`).
     /// 3: checkpoints and dead letters (`chronicle_checkpoints`, `chronicle_dead_letters`).
-    static let currentVersion: Int32 = 3
+    /// 4: no stream catalog table and no category index by default (see ``categoryIndexSQL``).
+    static let currentVersion: Int32 = 4
+
+    /// The optional index of events by category (``SQLiteEventStore/Options/indexesCategories``).
+    static let categoryIndexName = "chronicle_events_category"
+    static let categoryIndexSQL =
+        "CREATE INDEX IF NOT EXISTS \(categoryIndexName) ON chronicle_events(category, position)"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -81,6 +87,20 @@ enum SQLiteSchema {
                     );
                     CREATE INDEX chronicle_dead_letters_subscriber ON chronicle_dead_letters(subscriber, position);
                     PRAGMA user_version = 3;
+                    """)
+        }
+        // Fewer b-trees per appended event: the stream catalog table (a row
+        // rewritten on every append) goes, as the (stream, version) index already
+        // answers a stream's version and lists the streams; the category index
+        // goes unless the store is opened with `indexesCategories`, which builds
+        // it again. Each costs a WAL page per commit: together a fifth to a third
+        // of an uncontended append (Docs/Benchmarks.md).
+        migrator.registerMigration("chronicle-lean-events-v1") { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE chronicle_streams;
+                    DROP INDEX IF EXISTS \(categoryIndexName);
+                    PRAGMA user_version = 4;
                     """)
         }
         return migrator
