@@ -20,7 +20,7 @@ public enum ChronicleCommands {
     public static let version = "0.1.0-dev"
 
     /// `init`, `append`, `streams`, `tail`, `events`, `stats`, `checkpoints`,
-    /// `dlq` and `bench`: the commands of the standalone tool, which runs no app code (so its
+    /// `dlq`, `category-index` and `bench`: the commands of the standalone tool, which runs no app code (so its
     /// `dlq retry` explains that retrying needs the app's tool).
     public static let storeCommands: [any ParsableCommand.Type] = storeCommands(projections: NoProjectionCatalog.self)
 
@@ -44,7 +44,8 @@ public enum ChronicleCommands {
     {
         var commands: [any ParsableCommand.Type] = [
             InitCommand.self, AppendCommand.self, StreamsCommand.self, TailCommand.self, EventsCommand.self,
-            StatsCommand<Catalog>.self, CheckpointsCommand.self, DeadLettersCommand<Catalog>.self, BenchCommand.self,
+            StatsCommand<Catalog>.self, CheckpointsCommand.self, DeadLettersCommand<Catalog>.self,
+            CategoryIndexCommand.self, BenchCommand.self,
         ]
         if Catalog.self != NoProjectionCatalog.self { commands.append(ProjectionsCommand<Catalog>.self) }
         return commands

@@ -139,6 +139,36 @@ struct CommandTests {
         #expect(try await positions(["--from-end"]) == [])
     }
 
+    @Test func categoryIndexShowsBuildsAndDropsTheIndex() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("events.sqlite")
+        let store = try await SQLiteEventStore(path: path)
+        try await store.append([NewEvent(type: "A", data: Data("{}".utf8))], to: StreamName("order-1"), expecting: .noStream)
+        try store.close()
+        let status = try await ChronicleProcess.run(["category-index", "--store", path])
+        #expect(status.status == 0 && status.standardOutput == "category index: off\n", "\(status)")
+        let on = try await ChronicleProcess.run(["category-index", "on", "--json", "--store", path])
+        #expect(on.status == 0 && on.standardOutput == #"{"categoryIndex":true,"changed":true}"# + "\n", "\(on)")
+        let again = try await ChronicleProcess.run(["category-index", "on", "--store", path])
+        #expect(again.standardOutput == "category index: on\n", "\(again)")
+        let reopened = try await SQLiteEventStore(path: path)
+        #expect(try await reopened.hasCategoryIndex())
+        try reopened.close()
+        let off = try await ChronicleProcess.run(["category-index", "off", "--store", path])
+        #expect(off.status == 0 && off.standardOutput == "category index: off (was on)\n", "\(off)")
+        // A wrong action is bad input: one line, exit 2, the index as it was.
+        let wrong = try await ChronicleProcess.run(["category-index", "maybe", "--store", path])
+        #expect(wrong.status == 2, "\(wrong)")
+        #expect(wrong.standardError.split(separator: "\n").count == 1, "\(wrong)")
+        #expect(wrong.standardError.contains("maybe"), "\(wrong)")
+        let after = try await SQLiteEventStore(path: path)
+        #expect(try await after.hasCategoryIndex() == false)
+        try after.close()
+        // No store at that path: a failure, and no file is created.
+        let missing = try await ChronicleProcess.run(["category-index", "on", "--store", directory.path("none.sqlite")])
+        #expect(missing.status == 1 && !FileManager.default.fileExists(atPath: directory.path("none.sqlite")), "\(missing)")
+    }
+
     @Test func statsReportsCountsHeadAndSize() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("events.sqlite")
