@@ -60,7 +60,11 @@ enum SQLiteAppender {
                 }
             }
             let stream = part.stream.description
-            let current = try currentVersion(of: stream, in: db)
+            // Events for a new stream need no look-up: should the stream exist,
+            // inserting its version 1 breaks the (stream, version) index, and the
+            // careful path (which looks) reports the version it has.
+            let skipsLookup = !checkIdsFirst && part.expectedVersion == .noStream && !events.isEmpty
+            let current = skipsLookup ? 0 : try currentVersion(of: stream, in: db)
             guard part.expectedVersion.isSatisfied(by: current) else {
                 if !checkIdsFirst, let first = part.events.first, try storedPlace(of: first.id, in: db) != nil {
                     throw RetryCheckingIds()

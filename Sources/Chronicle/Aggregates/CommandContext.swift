@@ -42,7 +42,7 @@ public struct CommandContext: Hashable, Sendable {
     ///   - causationId: The id of the message that caused the command.
     ///   - headers: Headers for every event.
     public init(
-        commandId: String = UUID.chronicleRandom().uuidString, correlationId: String? = nil, causationId: String? = nil,
+        commandId: String = UUID.chronicleRandom().chronicleString, correlationId: String? = nil, causationId: String? = nil,
         headers: [String: String] = [:]
     ) {
         self.commandId = commandId
@@ -64,7 +64,7 @@ public struct CommandContext: Hashable, Sendable {
     ///   - record: The event being reacted to.
     ///   - commandId: The command's id; a new UUID by default.
     ///   - headers: Headers for every event; the record's headers by default.
-    public init(causedBy record: EventRecord, commandId: String = UUID.chronicleRandom().uuidString, headers: [String: String]? = nil) {
+    public init(causedBy record: EventRecord, commandId: String = UUID.chronicleRandom().chronicleString, headers: [String: String]? = nil) {
         self.init(
             commandId: commandId, correlationId: record.metadata.correlationId ?? record.id.uuidString,
             causationId: record.id.uuidString, headers: headers ?? record.metadata.headers)
