@@ -25,6 +25,10 @@
 //     Writers, projections, a subscriber and (with the chronicle tool) export/import
 //     cycles for S seconds; reports memory and open files, then checks every
 //     invariant. Run through Scripts/soak.sh.
+//
+//   ChronicleTestHelper fork-ids
+//     Prints four random command ids from a forked child, then four from the
+//     parent (see ForkIdsCommand).
 import Foundation
 
 do {
@@ -34,7 +38,8 @@ do {
     case "project": try await ProjectCommand.run()
     case "crash-writer": try await CrashWriterCommand.run()
     case "soak": try await SoakCommand.run()
-    default: fail("unknown command; expected append, seed, project, crash-writer or soak")
+    case "fork-ids": ForkIdsCommand.run()
+    default: fail("unknown command; expected append, seed, project, crash-writer, soak or fork-ids")
     }
 } catch {
     fail("\(error)")

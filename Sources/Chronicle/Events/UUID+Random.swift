@@ -1,4 +1,5 @@
 public import Foundation
+internal import Synchronization
 
 #if canImport(Glibc)
     internal import Glibc
@@ -52,19 +53,32 @@ final class RandomPool: Sendable {
     private struct State {
         var words: [UInt64] = []
         var next = 0
-        var process: Int32 = 0
+        /// The ``forks`` count the words were read under (-1: none read yet).
+        var forks = -1
     }
 
     private let state = Locked(State())
 
+    /// How many times this process was forked from (counted in the child), so
+    /// that a child refills the pool instead of repeating its parent's words.
+    /// Asking `getpid()` on every call did the same for a system call each time.
+    private static let forks = Atomic<Int>(0)
+    private static let forkHandler: Void = {
+        #if canImport(Glibc) || canImport(Darwin)
+            pthread_atfork(nil, nil) { RandomPool.forks.add(1, ordering: .relaxed) }
+        #endif
+    }()
+
+    private init() { Self.forkHandler }
+
     /// Two random words.
     func next() -> (UInt64, UInt64) {
-        state.withLock { state in
-            let process = getpid()
-            if state.next + 2 > state.words.count || state.process != process {
+        let forks = Self.forks.load(ordering: .relaxed)
+        return state.withLock { state in
+            if state.next + 2 > state.words.count || state.forks != forks {
                 state.words = Self.block(count: 512)
                 state.next = 0
-                state.process = process
+                state.forks = forks
             }
             defer {
                 // Used words are cleared, so a copy of this memory never yields them again.
