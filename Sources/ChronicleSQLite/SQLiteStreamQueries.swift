@@ -12,8 +12,8 @@ enum SQLiteStreamQueries {
     /// arguments (or nil); the first step also applies `lower`, every step `upper`.
     ///
     /// - Parameters:
-    ///   - lower: The condition on the first name (`"stream > :after"`), or nil.
-    ///   - upper: The condition on every name (`"stream < :before"`), or nil.
+    ///   - lower: The condition on the first name (`"stream > :lower"`), or nil.
+    ///   - upper: The condition on every name (`"stream < :upper"`), or nil.
     ///   - limited: Whether a `LIMIT :limit` follows (rows, counting the final NULL).
     static func names(lower: String?, upper: String?, limited: Bool) -> String {
         let first = [lower, upper].compactMap { $0 }
