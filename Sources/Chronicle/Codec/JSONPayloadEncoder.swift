@@ -114,6 +114,17 @@ final class JSONPayloadEncoder: Encoder {
 
     /// Rewrites the members of the object whose first member is `memberStarts[first]` in key order.
     private func reorderMembers(_ first: Int) throws {
+        scratch.removeAll(keepingCapacity: true)
+        if memberStarts.count - first == 2 {
+            // Two members the wrong way round (the caller checked their keys
+            // differ): write the second, a comma, then the first.
+            let (a, b) = (memberStarts[first], memberStarts[first + 1])
+            scratch.append(contentsOf: bytes[b...])
+            scratch.append(JSONBytes.comma)
+            scratch.append(contentsOf: bytes[a..<(b - 1)])
+            bytes.replaceSubrange(a..., with: scratch)
+            return
+        }
         // Each member runs from its key's quote to the comma before the next one.
         spans.removeAll(keepingCapacity: true)
         for index in first..<memberStarts.count {
@@ -124,7 +135,6 @@ final class JSONPayloadEncoder: Encoder {
             throw JSONBytes.Unsupported()
         }
         let start = memberStarts[first]
-        scratch.removeAll(keepingCapacity: true)
         for (index, span) in spans.enumerated() {
             if index > 0 { scratch.append(JSONBytes.comma) }
             scratch.append(contentsOf: bytes[span])
