@@ -64,7 +64,7 @@ extension SQLiteEventStore {
             self.busyTimeout = busyTimeout
             self.maximumReaderCount = maximumReaderCount
             self.integrityCheckLimit = integrityCheckLimit
-        self.indexesCategories = indexesCategories
+            self.indexesCategories = indexesCategories
         }
     }
 }

@@ -62,7 +62,7 @@ enum SQLiteRowDecoding {
             else { throw malformed() }
             let dataType = sqlite3_column_type(handle, 6)
             guard dataType == SQLITE_BLOB || dataType == SQLITE_TEXT else { throw malformed() }
-            let streamName = try stream(text(handle, 1))
+            let streamName = try stream(SQLiteRowDecoding.bytes(handle, 1))
             let version = sqlite3_column_int64(handle, 2)
             guard sqlite3_column_type(handle, 3) == SQLITE_BLOB, sqlite3_column_bytes(handle, 3) == 16,
                 let idBytes = sqlite3_column_blob(handle, 3)
@@ -71,16 +71,16 @@ enum SQLiteRowDecoding {
                     code: .corruptRecord, message: "stored event id at position \(position) is not 16 bytes")
             }
             let id = UUID(uuid: UnsafeRawPointer(idBytes).loadUnaligned(as: uuid_t.self))
-            let type = types.name(text(handle, 4))
+            let type = types.name(SQLiteRowDecoding.bytes(handle, 4))
             guard let schemaVersion = Int(exactly: sqlite3_column_int64(handle, 5)) else { throw malformed() }
-            let data = Data(text(handle, 6))
+            let data = Data(SQLiteRowDecoding.bytes(handle, 6))
             let metadata: EventMetadata
             switch sqlite3_column_type(handle, 7) {
             case SQLITE_NULL:
                 metadata = .empty
             case SQLITE_BLOB, SQLITE_TEXT:
                 do {
-                    metadata = try self.metadata(text(handle, 7))
+                    metadata = try self.metadata(SQLiteRowDecoding.bytes(handle, 7))
                 } catch {
                     throw EventStoreError(
                         code: .corruptRecord, message: "stored event at position \(position) has unreadable metadata",
@@ -93,10 +93,6 @@ enum SQLiteRowDecoding {
                 position: GlobalPosition(position), stream: streamName, version: version, id: id, type: type,
                 schemaVersion: schemaVersion, data: data, metadata: metadata,
                 recordedAt: date(microseconds: sqlite3_column_int64(handle, 8)))
-        }
-
-        private func text(_ handle: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
-            SQLiteRowDecoding.bytes(handle, column)
         }
 
         private mutating func stream(_ bytes: UnsafeRawBufferPointer) throws -> StreamName {
