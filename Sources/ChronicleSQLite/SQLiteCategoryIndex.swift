@@ -15,7 +15,7 @@ enum SQLiteCategoryIndex {
     }
 
     static func drop(_ db: Database) throws {
-        try db.execute(sql: "DROP INDEX IF EXISTS \(SQLiteSchema.categoryIndexName)")
+        try db.execute(sql: SQLiteSchema.dropCategoryIndexSQL)
     }
 }
 

@@ -19,6 +19,7 @@ enum SQLiteSchema {
     static let categoryIndexName = "chronicle_events_category"
     static let categoryIndexSQL =
         "CREATE INDEX IF NOT EXISTS \(categoryIndexName) ON chronicle_events(category, position)"
+    static let dropCategoryIndexSQL = "DROP INDEX IF EXISTS \(categoryIndexName)"
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -99,7 +100,7 @@ enum SQLiteSchema {
             try db.execute(
                 sql: """
                     DROP TABLE chronicle_streams;
-                    DROP INDEX IF EXISTS \(categoryIndexName);
+                    \(dropCategoryIndexSQL);
                     PRAGMA user_version = 4;
                     """)
         }
