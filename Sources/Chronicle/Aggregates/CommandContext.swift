@@ -66,8 +66,8 @@ public struct CommandContext: Hashable, Sendable {
     ///   - headers: Headers for every event; the record's headers by default.
     public init(causedBy record: EventRecord, commandId: String = UUID.chronicleRandom().chronicleString, headers: [String: String]? = nil) {
         self.init(
-            commandId: commandId, correlationId: record.metadata.correlationId ?? record.id.uuidString,
-            causationId: record.id.uuidString, headers: headers ?? record.metadata.headers)
+            commandId: commandId, correlationId: record.metadata.correlationId ?? record.id.chronicleString,
+            causationId: record.id.chronicleString, headers: headers ?? record.metadata.headers)
     }
 
     /// The metadata the command's events get.
