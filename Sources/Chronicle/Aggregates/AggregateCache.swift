@@ -24,8 +24,7 @@ final class AggregateCache<A: Aggregate>: Sendable {
     /// Stores an entry unless the cache already holds a newer version.
     func store(_ entry: Entry, for id: A.ID) {
         entries.withLock { cache in
-            if let cached = cache.peek(id), cached.version > entry.version { return }
-            cache.set(entry, for: id)
+            cache.set(entry, for: id, unless: { $0.version > entry.version })
         }
     }
 

@@ -54,7 +54,14 @@ struct LRUCache<Key: Hashable, Value> {
     /// Stores a value, marking it most recently used and evicting the least
     /// recently used entry when the cache is full.
     mutating func set(_ value: Value, for key: Key) {
+        set(value, for: key, unless: { _ in false })
+    }
+
+    /// Stores a value as ``set(_:for:)`` does, unless the value held for the
+    /// key satisfies `keep` (then nothing changes): one look-up for both.
+    mutating func set(_ value: Value, for key: Key, unless keep: (Value) -> Bool) {
         if let index = slots[key] {
+            if let held = nodes[index].value, keep(held) { return }
             nodes[index].value = value
             moveToFront(index)
             return
@@ -86,9 +93,10 @@ struct LRUCache<Key: Hashable, Value> {
     }
 
     private mutating func unlink(_ index: Int) {
-        let node = nodes[index]
-        if node.newer >= 0 { nodes[node.newer].older = node.older } else { newest = node.older }
-        if node.older >= 0 { nodes[node.older].newer = node.newer } else { oldest = node.newer }
+        // The links only: copying the node would copy its key and value.
+        let (newer, older) = (nodes[index].newer, nodes[index].older)
+        if newer >= 0 { nodes[newer].older = older } else { newest = older }
+        if older >= 0 { nodes[older].newer = newer } else { oldest = newer }
         nodes[index].newer = -1
         nodes[index].older = -1
     }

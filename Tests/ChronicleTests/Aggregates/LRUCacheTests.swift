@@ -27,6 +27,23 @@ struct LRUCacheTests {
         #expect(cache.count == 3)
     }
 
+    @Test func conditionalSetKeepsAHeldValueThatPasses() {
+        var cache = LRUCache<String, Int>(capacity: 2)
+        cache.set(5, for: "a")
+        cache.set(1, for: "b")
+        // The held 5 is newer than 3: nothing changes, not even recency.
+        cache.set(3, for: "a", unless: { $0 > 3 })
+        #expect(cache.peek("a") == 5)
+        #expect(cache.keysByRecency == ["b", "a"])
+        cache.set(7, for: "a", unless: { $0 > 7 })
+        #expect(cache.peek("a") == 7)
+        #expect(cache.keysByRecency == ["a", "b"])
+        // An absent key is stored whatever the condition, evicting the oldest.
+        cache.set(9, for: "c", unless: { _ in true })
+        #expect(cache.keysByRecency == ["c", "a"])
+        #expect(cache.peek("b") == nil)
+    }
+
     @Test func matchesAReferenceModelOnRandomOperations() {
         var rng = SeededRandom(seed: 42)
         var cache = LRUCache<Int, Int>(capacity: 8)
