@@ -24,7 +24,9 @@ public enum AppendValidation {
     /// - Throws: ``EventStoreError/invalidEvent``, ``EventStoreError/eventTooLarge``
     ///   or ``EventStoreError/duplicateEvent`` (an id twice in one call).
     public static func prepare(_ appends: [StreamAppend], maximumEventSize: Int) throws -> [[PreparedEvent]] {
+        // Ids seen so far; a one-event call (most appends) has nothing to compare.
         var seen = Set<UUID>()
+        let checksIds = appends.count > 1 || appends.first.map { $0.events.count > 1 } == true
         // The events of one command share their metadata: encode it once.
         var lastMetadata: (value: EventMetadata, bytes: Data)?
         return try appends.map { part in
@@ -60,7 +62,7 @@ public enum AppendValidation {
                             + "the store accepts at most \(maximumEventSize)",
                         stream: part.stream, eventId: event.id)
                 }
-                if !seen.insert(event.id).inserted {
+                if checksIds, !seen.insert(event.id).inserted {
                     throw EventStoreError.duplicateEvent(id: event.id, stream: part.stream)
                 }
                 return PreparedEvent(event: event, metadataBytes: metadata)
