@@ -26,7 +26,16 @@ struct SQLiteRawStatement {
     }
 
     func bind(_ index: Int32, _ text: String) throws {
-        try check(sqlite3_bind_text(handle, index, text, -1, Self.transient))
+        // A native string's UTF-8 bytes are bound in place with their length (the
+        // implicit String-to-pointer conversion copies them into a new C string first).
+        var text = text
+        try text.withUTF8 { utf8 in
+            // An empty string (not NULL) needs a non-nil pointer too.
+            let bytes = utf8.baseAddress.map(UnsafeRawPointer.init) ?? UnsafeRawPointer(bitPattern: 1)!
+            try check(
+                sqlite3_bind_text(
+                    handle, index, bytes.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient))
+        }
     }
 
     func bind(_ index: Int32, blob data: Data) throws {

@@ -32,6 +32,27 @@ struct SQLiteStoreFileTests {
         try reopened.close()
     }
 
+    /// Text is bound from the strings' own bytes with their lengths: names outside
+    /// ASCII, and one-byte ones, come back byte for byte from every read.
+    @Test func textOutsideASCIIRoundTrips() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await SQLiteEventStore(path: directory.path("text.sqlite"))
+        let streams = try ["commandée-été-🙂", "x-1", "注文-四二"].map { try StreamName($0) }
+        let types = ["CommandePassée", "A", "注文された🙂"]
+        for (stream, type) in zip(streams, types) {
+            try await store.append([NewEvent(type: type, data: Data("{}".utf8))], to: stream, expecting: .noStream)
+        }
+        for (stream, type) in zip(streams, types) {
+            let read = try await store.readStream(stream, from: 1, direction: .forward, limit: 10)
+            #expect(read.map(\.type) == [type])
+            #expect(read.map(\.stream) == [stream])
+            let listed = try await store.streams(category: stream.category, after: nil, limit: 10)
+            #expect(listed.map(\.stream) == [stream])
+        }
+        #expect(try await store.readAll(from: 1, limit: 10).map(\.type) == types)
+        try store.close()
+    }
+
     @Test func aClosedStoreSaysSo() async throws {
         let directory = try TemporaryDirectory()
         let store = try await SQLiteEventStore(path: directory.path("closed.sqlite"))
