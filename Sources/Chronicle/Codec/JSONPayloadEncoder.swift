@@ -114,17 +114,22 @@ final class JSONPayloadEncoder: Encoder {
 
     /// Rewrites the members of the object whose first member is `memberStarts[first]` in key order.
     private func reorderMembers(_ first: Int) throws {
-        scratch.removeAll(keepingCapacity: true)
         if memberStarts.count - first == 2 {
             // Two members the wrong way round (the caller checked their keys
-            // differ): write the second, a comma, then the first.
+            // differ): `A,B` becomes `B,A` in place, by reversing the whole, then
+            // each member (the comma stays between them).
             let (a, b) = (memberStarts[first], memberStarts[first + 1])
-            scratch.append(contentsOf: bytes[b...])
-            scratch.append(JSONBytes.comma)
-            scratch.append(contentsOf: bytes[a..<(b - 1)])
-            bytes.replaceSubrange(a..., with: scratch)
+            let end = bytes.count
+            bytes.withUnsafeMutableBufferPointer { bytes in
+                bytes[a..<end].reverse()
+                // Now `B',A'` reversed: B spans a ..< a + (end - b), the comma follows.
+                let secondEnd = a + (end - b)
+                bytes[a..<secondEnd].reverse()
+                bytes[(secondEnd + 1)..<end].reverse()
+            }
             return
         }
+        scratch.removeAll(keepingCapacity: true)
         // Each member runs from its key's quote to the comma before the next one.
         spans.removeAll(keepingCapacity: true)
         for index in first..<memberStarts.count {
