@@ -51,6 +51,22 @@ struct BenchCommandTests {
         #expect(!FileManager.default.fileExists(atPath: path), "the bench removes the stores it created")
     }
 
+    /// `store-append` and `codec` are not in a default run (the first test checks
+    /// the keys) but run when named.
+    @Test func workloadsOutsideTheDefaultRunWhenNamed() async throws {
+        let run = try await ChronicleProcess.run([
+            "bench", "--scale", "0.01", "--json", "--durability", "normal", "--workload", "store-append", "codec",
+        ])
+        #expect(run.status == 0, "\(run)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run)")
+        #expect(Set(object.keys) == ["store-append", "codec", "settings"])
+        let store = try #require(object["store-append"] as? [String: Any])
+        #expect(store["events"] as? Int == 100, "one event per append at scale 0.01")
+        #expect(store["operation"] as? String == "append")
+        #expect((store["events_per_s"] as? Double ?? 0) > 0)
+    }
+
     @Test func refusesBadInput() async throws {
         let bus = try await ChronicleProcess.run(["bench", "--workload", "bus-throughput"])
         #expect(bus.status == 2)

@@ -56,6 +56,32 @@ enum BenchAppendWorkloads {
         }
     }
 
+    /// append-single's appends without the aggregate layer: one event, encoded
+    /// before the timed loop, appended to a new stream each time through
+    /// `EventStore.append` (ids, metadata and validation as any append has them).
+    /// Beside `append-single` it splits a typed append's cost between the store
+    /// and the layer above it; beside the C program, it is the store's own overhead.
+    static func storeAlone(_ bench: BenchContext) async throws -> BenchResult {
+        let count = bench.count(10_000)
+        return try await bench.withFreshStore { store in
+            let registry = try bench.orders(store).registry
+            let placed = try registry.encode(BenchOrder(id: "0").place(0)[0])
+            var samples = BenchSamples(capacity: count)
+            let timer = BenchTimer()
+            for n in 0..<count {
+                let began = ContinuousClock.now
+                let event = NewEvent(type: placed.type, data: placed.data)
+                try await store.append([event], to: StreamName(category: BenchOrder.category, id: String(n)), expecting: .noStream)
+                samples.record(since: began)
+            }
+            let (seconds, cpuSeconds) = timer.elapsed()
+            guard try await store.headPosition().rawValue == Int64(count) else {
+                throw CommandError(.failure, "store-append: the log does not hold \(count) events")
+            }
+            return BenchResult(workload: .storeAppend, events: count, seconds: seconds, cpuSeconds: cpuSeconds, samples: samples)
+        }
+    }
+
     /// 16 tasks at once, each appending single events to its own order.
     static func concurrent(_ bench: BenchContext) async throws -> BenchResult {
         let tasks = 16

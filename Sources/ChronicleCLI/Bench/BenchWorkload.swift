@@ -11,9 +11,11 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case subscriptionLatency = "subscription-latency"
     /// Not one of the issue's workloads: run only when named.
     case codec
+    /// Not one of the issue's workloads: run only when named.
+    case storeAppend = "store-append"
 
     /// The workloads a run without `--workload` runs.
-    static let standard = allCases.filter { $0 != .codec }
+    static let standard = allCases.filter { $0 != .codec && $0 != .storeAppend }
 
     /// Workloads the issue lists that this build cannot run yet, and why.
     static let unavailable = ["bus-throughput": "the event bus does not exist yet"]
@@ -31,6 +33,8 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .projectionRebuild: return "rebuild a projection counting events per type into a SQLite table"
         case .subscriptionLatency: return "from calling append to an in-process subscriber receiving it"
         case .codec: return "(only when named) encode and decode the events: JSONEventCodec, then Foundation's coders"
+        case .storeAppend:
+            return "(only when named) append-single's appends of one encoded event through EventStore.append: the store alone"
         }
     }
 
@@ -41,7 +45,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     /// What one sample of the workload's percentiles is.
     var operation: String {
         switch self {
-        case .appendSingle, .appendStream, .appendBatch, .appendConcurrent: return "append"
+        case .appendSingle, .appendStream, .appendBatch, .appendConcurrent, .storeAppend: return "append"
         case .load, .loadSnapshot: return "load"
         case .replayAll: return "page of 1,000"
         case .projectionRebuild: return "batch"
@@ -63,6 +67,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .projectionRebuild: return try await BenchProjectionWorkload.rebuild(bench)
         case .subscriptionLatency: return try await BenchSubscriptionWorkload.latency(bench)
         case .codec: return try BenchCodecWorkload.run(bench)
+        case .storeAppend: return try await BenchAppendWorkloads.storeAlone(bench)
         }
     }
 }
