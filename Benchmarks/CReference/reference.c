@@ -2,7 +2,7 @@
  * The physical limit of an event store on SQLite, for comparison with
  * `chronicle bench`: libsqlite3 called directly, no framework, no decoding.
  *
- *   Benchmarks/CReference/run.sh [rounds]
+ *   Benchmarks/CReference/run.sh [rounds] [directory] [workload ...]
  *
  * Schema: one events table shaped like Chronicle's (position, stream, version,
  * event id, type, data, metadata, time; unique (stream, version) and unique
@@ -17,6 +17,7 @@
  *
  * Each workload runs `rounds` times on a fresh file in WAL mode, at
  * synchronous=FULL and at synchronous=NORMAL; the median round is printed.
+ * Workloads named after the directory run alone (all of them by default).
  */
 #include <sqlite3.h>
 #include <stdint.h>
@@ -271,10 +272,21 @@ int main(int argc, char **argv) {
     if (rounds < 1) rounds = 1;
     char path[512];
     snprintf(path, sizeof path, "%s/chronicle-c-reference-%d.sqlite", directory, (int)getpid());
+    int chosen[WORKLOADS] = {0};
+    for (int a = 3; a < argc; a++) {
+        int found = 0;
+        for (int w = 0; w < WORKLOADS; w++)
+            if (strcmp(argv[a], names[w]) == 0) chosen[w] = found = 1;
+        if (!found) {
+            fprintf(stderr, "unknown workload '%s'\n", argv[a]);
+            return 2;
+        }
+    }
     const char *modes[2] = {"FULL", "NORMAL"};
     printf("SQLite %s, WAL, medians of %d rounds, %s\n", sqlite3_libversion(), rounds, directory);
     printf("%-14s %14s %14s  %s\n", "WORKLOAD", "FULL", "NORMAL", "MEANING");
     for (int w = 0; w < WORKLOADS; w++) {
+        if (argc > 3 && !chosen[w]) continue;
         double figures[2];
         for (int m = 0; m < 2; m++) {
             /* Reads do not depend on durability: measure them once. */
