@@ -108,6 +108,11 @@ let package = Package(
             dependencies: ["Chronicle", "ChronicleSQLite", "ChronicleCLI"],
             path: "Fuzz/Checks"
         ),
+        // Runs the package's executables as child processes for the tests about processes.
+        .target(
+            name: "ProcessTestSupport",
+            path: "Tests/ProcessTestSupport"
+        ),
         .testTarget(
             name: "ChronicleTests",
             dependencies: [
@@ -127,7 +132,7 @@ let package = Package(
             name: "ChronicleSQLiteTests",
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleTesting",
-                "ChronicleTestHelper",
+                "ChronicleTestHelper", "ProcessTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,7 +143,7 @@ let package = Package(
             name: "ChronicleCLITests",
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool", "ChronicleTesting",
-                "ChronicleCLITestApp",
+                "ChronicleCLITestApp", "ProcessTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,5 +1,6 @@
 import Foundation
 import ChronicleTesting
+import ProcessTestSupport
 import Testing
 
 /// `chronicle bench` through the built executable: every workload runs and the

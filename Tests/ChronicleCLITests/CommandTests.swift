@@ -3,6 +3,7 @@ import ChronicleCLI
 import ChronicleSQLite
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// The happy path of every command, through the built executable.

@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleCLI
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// The `projections`, `dlq retry` and `stats` commands of an app's own tool,

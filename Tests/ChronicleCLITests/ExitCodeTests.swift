@@ -4,6 +4,7 @@ import ChronicleCLI
 import ChronicleSQLite
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Every documented exit code, with the one-line message that goes with it.

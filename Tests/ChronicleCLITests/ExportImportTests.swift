@@ -3,6 +3,7 @@ import ChronicleCLI
 import ChronicleSQLite
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `events export` and `events import`: exact round trips, resumption, refusals.

@@ -1,6 +1,7 @@
 import Chronicle
 import Foundation
 import GRDB
+import ProcessTestSupport
 import Testing
 
 @testable import ChronicleSQLite

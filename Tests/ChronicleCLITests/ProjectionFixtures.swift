@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleSQLite
 import Foundation
 import GRDB
+import ProcessTestSupport
 import Testing
 
 /// Logs, projections and read-model dumps for the tests of the projection,

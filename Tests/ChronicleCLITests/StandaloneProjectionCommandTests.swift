@@ -3,6 +3,7 @@ import ChronicleCLI
 import ChronicleSQLite
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `chronicle checkpoints`, `dlq` and `stats` on real checkpoints and dead

@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleCLI
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// `tail --follow` in one process sees what another process appends, and stops

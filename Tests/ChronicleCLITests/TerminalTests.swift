@@ -1,5 +1,6 @@
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Synchronization
 import Testing
 
@@ -78,8 +79,8 @@ enum TerminalRun {
         close(slave)
         _ = answer.withCString { write(master, $0, strlen($0)) }
         async let screen = readUntilClosed(master)
-        async let errors = ChronicleProcess.readToEnd(err.fileHandleForReading)
-        let status = await ChronicleProcess.waitForExit(process)
+        async let errors = ChildProcess.readToEnd(err.fileHandleForReading)
+        let status = await ChildProcess.waitForExit(process)
         return Output(
             status: status, terminal: String(decoding: await screen, as: UTF8.self),
             standardError: String(decoding: await errors, as: UTF8.self))

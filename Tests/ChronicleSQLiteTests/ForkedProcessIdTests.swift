@@ -1,4 +1,5 @@
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Random ids come from a pool of words read from the system in blocks; a

@@ -1,64 +1,17 @@
 import Chronicle
 import Foundation
+import ProcessTestSupport
 
 /// Runs the `ChronicleTestHelper` executable (built next to the test bundle) as
 /// a separate OS process.
-struct HelperProcess {
-    struct Output: Sendable {
-        let status: Int32
-        let standardOutput: String
-        let standardError: String
-    }
+enum HelperProcess {
+    typealias Output = ChildProcess.Output
 
-    static var executableURL: URL {
-        // The test bundle and the helper are built into the same products directory.
-        let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return testBinary.deletingLastPathComponent().appendingPathComponent("ChronicleTestHelper")
-    }
+    static var executableURL: URL { ChildProcess.executableURL("ChronicleTestHelper") }
 
     /// Starts the helper; the returned task finishes with its exit status and output.
     static func start(_ arguments: [String]) throws -> Task<Output, any Error> {
-        let process = Process()
-        process.executableURL = executableURL
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        return Task.detached {
-            // Drain both pipes on their own threads so a full pipe never blocks the child.
-            async let stdout = readAll(out.fileHandleForReading)
-            async let stderr = readAll(err.fileHandleForReading)
-            let (o, e) = await (stdout, stderr)
-            process.waitUntilExit()
-            return Output(
-                status: process.terminationStatus, standardOutput: String(decoding: o, as: UTF8.self),
-                standardError: String(decoding: e, as: UTF8.self))
-        }
-    }
-
-    private static func readAll(_ handle: FileHandle) async -> Data {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                var data = Data()
-                while let chunk = readChunk(handle), !chunk.isEmpty { data.append(chunk) }
-                continuation.resume(returning: data)
-            }
-        }
-    }
-
-    /// One `read(2)` of up to 64 KiB, retried when a signal interrupts it:
-    /// Foundation's `availableData` traps on EINTR, and with many subprocesses
-    /// running in parallel SIGCHLD arrives often. Empty at the end of the
-    /// stream, `nil` on an error.
-    static func readChunk(_ handle: FileHandle) -> Data? {
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(handle.fileDescriptor, $0.baseAddress, $0.count) }
-            if count >= 0 { return Data(buffer[..<count]) }
-            if errno != EINTR { return nil }
-        }
+        try ChildProcess.start("ChronicleTestHelper", arguments)
     }
 }
 
@@ -83,14 +36,14 @@ final class RunningHelper: Sendable {
         self.lines = lines
         let errorHandle = err.fileHandleForReading
         Thread.detachNewThread { [self] in
-            while let chunk = HelperProcess.readChunk(errorHandle), !chunk.isEmpty {
+            while let chunk = ChildProcess.readChunk(errorHandle), !chunk.isEmpty {
                 errors.withLock { $0.append(chunk) }
             }
         }
         let handle = out.fileHandleForReading
         Thread.detachNewThread {
             var buffer = Data()
-            while let chunk = HelperProcess.readChunk(handle), !chunk.isEmpty {
+            while let chunk = ChildProcess.readChunk(handle), !chunk.isEmpty {
                 buffer.append(chunk)
                 while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                     continuation.yield(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self))
@@ -112,11 +65,6 @@ final class RunningHelper: Sendable {
 
     /// Waits for the process to end and returns its exit status.
     func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                self.process.waitUntilExit()
-                continuation.resume(returning: self.process.terminationStatus)
-            }
-        }
+        await ChildProcess.waitForExit(process)
     }
 }

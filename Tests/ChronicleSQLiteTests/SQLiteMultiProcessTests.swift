@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleSQLite
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 @Suite("SQLite store shared by several OS processes")

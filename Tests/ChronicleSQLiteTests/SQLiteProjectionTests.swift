@@ -3,6 +3,7 @@ import ChronicleSQLite
 import ChronicleTesting
 import Foundation
 import GRDB
+import ProcessTestSupport
 import Testing
 
 /// Counts events per type and per stream in the store's own database.
