@@ -9,13 +9,14 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case replayAll = "replay-all"
     case projectionRebuild = "projection-rebuild"
     case subscriptionLatency = "subscription-latency"
-    /// Not one of the issue's workloads: run only when named.
     case codec
-    /// Not one of the issue's workloads: run only when named.
     case storeAppend = "store-append"
 
     /// The workloads a run without `--workload` runs.
-    static let standard = allCases.filter { $0 != .codec && $0 != .storeAppend }
+    static let standard = allCases.filter { !$0.runsOnlyWhenNamed }
+
+    /// Not one of the issue's workloads: run only when named.
+    var runsOnlyWhenNamed: Bool { self == .codec || self == .storeAppend }
 
     /// Workloads the issue lists that this build cannot run yet, and why.
     static let unavailable = ["bus-throughput": "the event bus does not exist yet"]
