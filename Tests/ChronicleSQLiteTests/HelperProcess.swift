@@ -10,7 +10,7 @@ enum HelperProcess {
     static var executableURL: URL { ChildProcess.executableURL("ChronicleTestHelper") }
 
     /// Starts the helper; the returned task finishes with its exit status and output.
-    static func start(_ arguments: [String]) throws -> Task<Output, any Error> {
+    static func start(_ arguments: [String]) throws -> Task<Output, Never> {
         try ChildProcess.start("ChronicleTestHelper", arguments)
     }
 }

@@ -18,7 +18,7 @@ struct SQLiteMultiProcessTests {
         }
         var acknowledged: [(stream: String, version: Int64, position: Int64, id: String)] = []
         for writer in writers {
-            let output = try await writer.value
+            let output = await writer.value
             #expect(output.status == 0, "writer failed: \(output.standardError)")
             #expect(!output.standardError.contains("locked"), "a writer saw a lock error: \(output.standardError)")
             for line in output.standardOutput.split(separator: "\n") {

@@ -162,7 +162,7 @@ struct SQLiteProjectionTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("store.sqlite")
         let seed = try HelperProcess.start(["seed", "--store", path, "--events", "30000", "--streams", "40"])
-        #expect(try await seed.value.status == 0)
+        #expect(await seed.value.status == 0)
         // The same log, projected without interruption, is the reference.
         let reference = directory.path("reference.sqlite")
         try FileManager.default.copyItem(atPath: path, toPath: reference)
@@ -198,7 +198,7 @@ struct SQLiteProjectionTests {
         let path = directory.path("store.sqlite")
         let count = 12_000
         let seed = try HelperProcess.start(["seed", "--store", path, "--events", "\(count)", "--streams", "40"])
-        #expect(try await seed.value.status == 0)
+        #expect(await seed.value.status == 0)
         let reference = directory.path("reference.sqlite")
         try FileManager.default.copyItem(atPath: path, toPath: reference)
         let referenceLog = directory.path("reference.log")

@@ -47,7 +47,7 @@ public enum ChildProcess {
     /// - Throws: When the process cannot be started.
     public static func start(
         _ name: String, _ arguments: [String], standardInput: Data? = nil, environment: [String: String]? = nil
-    ) throws -> Task<Output, any Error> {
+    ) throws -> Task<Output, Never> {
         let process = Process()
         process.executableURL = executableURL(name)
         process.arguments = arguments
@@ -59,7 +59,7 @@ public enum ChildProcess {
         process.standardError = err
         process.standardInput = input
         try process.run()
-        return Task.detached { () async throws -> Output in
+        return Task.detached {
             // Feed and drain on their own threads so that no full pipe blocks the child.
             let feeding = Task.detached {
                 if let standardInput { try? input.fileHandleForWriting.write(contentsOf: standardInput) }
