@@ -97,4 +97,32 @@ enum Fixtures {
         for try await record in store.events(from: .start, pageSize: 1000) { all.append(record) }
         return all
     }
+
+    /// Each record's rank in the whole log (1 for the first event): its position
+    /// in a store with dense positions, so checks written with literal positions
+    /// hold for stores whose positions skip numbers too.
+    static func ordinals(of records: [EventRecord], in store: some EventStore) async throws -> [Int64] {
+        let log = try await snapshot(of: store)
+        var rank: [GlobalPosition: Int64] = [:]
+        for (index, record) in log.enumerated() { rank[record.position] = Int64(index + 1) }
+        return records.map { rank[$0.position] ?? -$0.position.rawValue }
+    }
+
+    /// The position of the log's `ordinal`-th event (1-based); past the end, the
+    /// position after the head.
+    static func position(ofOrdinal ordinal: Int64, in store: some EventStore) async throws -> GlobalPosition {
+        let log = try await snapshot(of: store)
+        if ordinal < 1 { return .none }
+        return ordinal <= log.count ? log[Int(ordinal - 1)].position : (log.last?.position ?? .none).next
+    }
+
+    /// Checks the rule for the positions of a whole log: strictly increasing
+    /// from 1 on, and without holes in a store that declares `.dense`.
+    static func expectLogPositions(_ positions: [Int64], in store: some EventStore, _ what: String) throws {
+        try Expect.that(zip(positions, positions.dropFirst()).allSatisfy { $0 < $1 }, "\(what): strictly increasing")
+        try Expect.that(positions.first.map { $0 >= 1 } ?? true, "\(what): start at 1 or later")
+        if store.positionDensity == .dense {
+            try Expect.equal(positions, Array(0..<Int64(positions.count)).map { $0 + 1 }, "\(what): without holes")
+        }
+    }
 }

@@ -32,7 +32,7 @@ extension EventStoreConformance {
                 }
                 let all = try await Fixtures.snapshot(of: store)
                 try Expect.equal(all.map(\.position), expected, "positions in the log")
-                try Expect.equal(all.map(\.position.rawValue), Array(1...Int64(all.count)), "positions have no holes")
+                try Fixtures.expectLogPositions(all.map(\.position.rawValue), in: store, "positions in the log")
                 try Expect.equal(try await store.headPosition(), all.last!.position, "head is the last position")
             },
             ConformanceCheck("an empty store has head position 0 and streams at version 0") { store in
@@ -50,7 +50,8 @@ extension EventStoreConformance {
                 try await Expect.error(.wrongExpectedVersion, "empty append at a wrong version") {
                     try await store.append([], to: stream, expecting: .exactly(1))
                 }
-                try Expect.equal(try await store.headPosition(), 2, "head unchanged")
+                try Expect.equal(
+                    try await store.headPosition(), try await Fixtures.position(ofOrdinal: 2, in: store), "head unchanged")
             },
             ConformanceCheck("a multi-stream append commits every part with contiguous positions") { store in
                 let order = Fixtures.stream("order-1")

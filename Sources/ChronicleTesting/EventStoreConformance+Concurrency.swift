@@ -71,8 +71,9 @@ extension EventStoreConformance {
                 range.upperBound.rawValue - range.lowerBound.rawValue, 2, "one append's positions are contiguous")
             positions += Array(range.lowerBound.rawValue...range.upperBound.rawValue)
         }
-        try Expect.equal(positions.sorted(), Array(1...150), "positions are unique and without holes")
         let log = try await Fixtures.snapshot(of: store)
+        try Expect.equal(positions.sorted(), log.map(\.position.rawValue), "the appends' positions are the log's, once each")
+        try Fixtures.expectLogPositions(positions.sorted(), in: store, "positions of 50 concurrent appends")
         try Expect.equal(log.count, 150, "events in the log")
         for index in 0..<50 {
             try Expect.equal(try await store.streamVersion(Fixtures.stream("order-\(index)")), 3, "stream version")
@@ -93,20 +94,28 @@ extension EventStoreConformance {
             }
             for _ in 0..<2 {
                 group.addTask { () async throws -> Void in
-                    var lastHead: Int64 = 0
+                    // The visibility rule: what a reader saw up to the complete
+                    // position never changes afterwards.
+                    var complete: [EventRecord] = []
                     for _ in 0..<40 {
+                        let completePosition = try await store.completePosition()
                         let log = try await Fixtures.snapshot(of: store)
+                        try Fixtures.expectLogPositions(
+                            log.filter { $0.position <= completePosition }.map(\.position.rawValue), in: store,
+                            "a reader's view of the log up to its complete position")
                         try Expect.equal(
-                            log.map(\.position.rawValue), Array(0..<Int64(log.count)).map { $0 + 1 },
-                            "a reader's view of the log is a prefix without holes")
-                        try Expect.that(Int64(log.count) >= lastHead, "the log a reader sees never shrinks")
-                        lastHead = Int64(log.count)
+                            Array(log.prefix(complete.count)), complete,
+                            "the log up to an earlier complete position never changes")
+                        complete = log.filter { $0.position <= completePosition }
                         await Task.yield()
                     }
                 }
             }
             try await group.waitForAll()
         }
-        try Expect.equal(try await store.headPosition(), GlobalPosition(8 * 30), "head after all writers")
+        let log = try await Fixtures.snapshot(of: store)
+        try Expect.equal(log.count, 8 * 30, "events after all writers")
+        try Expect.equal(try await store.headPosition(), log.last?.position, "head after all writers")
+        try Expect.equal(try await store.completePosition(), try await store.headPosition(), "complete once writers are done")
     }
 }

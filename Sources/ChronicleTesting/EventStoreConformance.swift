@@ -18,7 +18,24 @@ internal import Chronicle
 public enum EventStoreConformance {
     /// Every check, grouped by topic.
     public static var checks: [ConformanceCheck] {
+        logChecks + catalogChecks + importChecks
+    }
+
+    /// The checks of the log alone (``Chronicle/EventStore``), for a store that
+    /// does not offer ``Chronicle/StreamCatalog`` or ``Chronicle/EventStoreImporting``.
+    ///
+    /// They hold for stores that declare dense positions and for those whose
+    /// positions may skip numbers (``Chronicle/PositionDensity``): where a check
+    /// names a position, it means the n-th event of the log.
+    ///
+    /// ```swift
+    /// @Test(arguments: EventStoreConformance.logChecks)
+    /// func log(_ check: ConformanceCheck) async throws {
+    ///     try await check.run(against: OutOfOrderEventStore(skippingPositionEvery: 3))
+    /// }
+    /// ```
+    public static var logChecks: [ConformanceCheck] {
         appendChecks + expectedVersionChecks + idempotencyChecks + readChecks + validationChecks
-            + concurrencyChecks + subscriptionChecks + catalogChecks + importChecks
+            + concurrencyChecks + subscriptionChecks + visibilityChecks
     }
 }

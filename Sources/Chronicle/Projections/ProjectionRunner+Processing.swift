@@ -9,13 +9,14 @@ extension ProjectionRunner {
     /// own, so cancellation (a shutdown) lets the batch in flight finish and commit.
     static func drive(
         _ entry: Entry, store: any EventStore, batchSize: Int, until target: GlobalPosition?, logger: Logger,
-        onCommit: @escaping @Sendable (_ position: GlobalPosition, _ caughtUp: Bool) async -> Void
+        onCommit: @escaping @Sendable (_ previous: GlobalPosition, _ position: GlobalPosition, _ caughtUp: Bool) async
+            throws -> Void
     ) async throws {
         let runnable = entry.runnable
         try await runnable.prepare()
         var committed = try await runnable.checkpoint()
         if let target, committed >= target {
-            await onCommit(committed, true)
+            try await onCommit(committed, committed, true)
             return
         }
         let subscription = store.subscribe(from: committed.next, filter: runnable.filter, batchSize: batchSize)
@@ -24,8 +25,10 @@ extension ProjectionRunner {
             committed = try await Task {
                 try await process(batch, entry: entry, committed: start, logger: logger)
             }.value
-            entry.metrics.lag.record(max(0, batch.head.rawValue - committed.rawValue))
-            await onCommit(committed, batch.isCaughtUp)
+            // Lag in events, up to the position the log is complete to (a dense
+            // store subtracts; one with gaps counts).
+            entry.metrics.lag.record(try await store.eventCount(after: committed, through: batch.completePosition))
+            try await onCommit(start, committed, batch.isCaughtUp)
             if let target, committed >= target { return }
             if Task.isCancelled { break }
         }

@@ -177,12 +177,20 @@ public actor ProjectionRunner: Service {
     private func driveToHead(_ name: String, progress: @escaping @Sendable (RebuildProgress) -> Void) async throws {
         let started = ContinuousClock.now
         do {
-            let target = try await store.headPosition()
+            // The complete position, not the head: with several writers, events
+            // below the head may still be committing (the visibility rule).
+            let target = try await store.completePosition()
             let entry = entries[name]!
+            let store = store
+            let total = try await store.eventCount(after: .none, through: target)
+            let counter = ProgressCounter()
             try await Self.drive(
                 entry, store: store, batchSize: catchUpBatchSize(for: entry), until: target, logger: logger
-            ) { position, _ in
-                progress(Self.progress(name, position, target, since: started))
+            ) { previous, position, _ in
+                // Progress in events: those before the starting checkpoint once,
+                // then each batch's range (a dense store subtracts, one with gaps counts).
+                let done = try await counter.advance(from: previous, to: min(position, target), store: store)
+                progress(Self.progress(name, done: done, total: total, since: started))
                 await self.didCommit(name, position)
             }
             states[name] = .caughtUp
@@ -226,17 +234,18 @@ public actor ProjectionRunner: Service {
         for name in names {
             let runnable = entries[name]!.runnable
             let checkpoint = try await runnable.checkpoint()
+            let lag = try await store.eventCount(after: checkpoint, through: head)
             var lagSeconds: Double?
             if checkpoint < head,
                 let oldest = try await store.readAll(from: checkpoint.next, limit: 1, filter: runnable.filter).first
             {
                 lagSeconds = max(0, Date().timeIntervalSince(oldest.recordedAt))
             }
-            entries[name]!.metrics.lag.record(max(0, head.rawValue - checkpoint.rawValue))
+            entries[name]!.metrics.lag.record(lag)
             result.append(
                 ProjectionStatus(
                     name: name, state: states[name] ?? .idle, guarantee: runnable.guarantee, checkpoint: checkpoint,
-                    head: head, lagSeconds: lagSeconds, deadLetters: try await runnable.deadLetterCount()))
+                    head: head, lag: lag, lagSeconds: lagSeconds, deadLetters: try await runnable.deadLetterCount()))
         }
         return result
     }
@@ -295,7 +304,7 @@ public actor ProjectionRunner: Service {
         followers[name] = Task {
             do {
                 try await Self.drive(entry, store: store, batchSize: batchSize, until: nil, logger: logger) {
-                    position, caughtUp in
+                    _, position, caughtUp in
                     await self.setState(name, caughtUp ? .caughtUp : .running)
                     await self.didCommit(name, position)
                 }
@@ -316,11 +325,11 @@ public actor ProjectionRunner: Service {
     // MARK: - Bookkeeping
 
     nonisolated static func progress(
-        _ name: String, _ position: GlobalPosition, _ target: GlobalPosition, since started: ContinuousClock.Instant
+        _ name: String, done: Int64, total: Int64, since started: ContinuousClock.Instant
     ) -> RebuildProgress {
         let elapsed = started.duration(to: .now)
         return RebuildProgress(
-            projection: name, done: min(position.rawValue, target.rawValue), total: target.rawValue,
+            projection: name, done: min(done, total), total: total,
             elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 

@@ -40,8 +40,10 @@ public struct ProjectionStatus: Hashable, Sendable {
     public let checkpoint: GlobalPosition
     /// The head of the log.
     public let head: GlobalPosition
-    /// Events between the checkpoint and the head (all events, not only the filtered ones).
-    public var lag: Int64 { max(0, head.rawValue - checkpoint.rawValue) }
+    /// Events after the checkpoint up to the head (all events, not only the
+    /// filtered ones), counted (``EventStore/eventCount(after:through:)``), not
+    /// subtracted: positions may skip numbers in some stores.
+    public let lag: Int64
     /// The age in seconds of the oldest event it has not processed; `nil` when there is none.
     public let lagSeconds: Double?
     /// How many of its events are parked in the dead-letter store.
@@ -55,10 +57,11 @@ public struct ProjectionStatus: Hashable, Sendable {
     ///   - guarantee: Its delivery guarantee.
     ///   - checkpoint: Its checkpoint.
     ///   - head: The log's head.
+    ///   - lag: Events after the checkpoint up to the head.
     ///   - lagSeconds: The age of the oldest unprocessed event.
     ///   - deadLetters: Its parked events.
     public init(
-        name: String, state: State, guarantee: DeliveryGuarantee, checkpoint: GlobalPosition, head: GlobalPosition,
+        name: String, state: State, guarantee: DeliveryGuarantee, checkpoint: GlobalPosition, head: GlobalPosition, lag: Int64,
         lagSeconds: Double?, deadLetters: Int
     ) {
         self.name = name
@@ -66,6 +69,7 @@ public struct ProjectionStatus: Hashable, Sendable {
         self.guarantee = guarantee
         self.checkpoint = checkpoint
         self.head = head
+        self.lag = lag
         self.lagSeconds = lagSeconds
         self.deadLetters = deadLetters
     }

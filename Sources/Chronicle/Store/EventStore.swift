@@ -28,8 +28,23 @@
 /// - Events whose data plus metadata exceed the store's maximum size throw
 ///   ``EventStoreError/eventTooLarge``; an empty type name or a schema version
 ///   below 1 throws ``EventStoreError/invalidEvent``. Nothing is written.
-/// - Global positions start at 1 and increase strictly in commit order; a reader
-///   never sees a position after a later one has been returned to it.
+/// - Global positions start at 1 and increase strictly in commit order as seen
+///   by readers. **The visibility rule:** ``completePosition()`` is the position
+///   up to which the log is complete: every event at or below it is committed and
+///   visible to any read that starts after the call returned, and no event at or
+///   below it can still appear later. Events above it may already be visible to
+///   ``readAll(from:limit:filter:)`` while a lower position is still being
+///   committed (a concurrent writer that took position 10, is slower to commit
+///   than the one that took 11); consumers that remember how far they got
+///   (subscriptions, projection checkpoints, lag, progress) move only up to the
+///   complete position, never to the highest position they have read.
+/// - ``positionDensity`` declares whether positions are numbered without holes
+///   (`.dense`) or may skip numbers (`.mayHaveGaps`, e.g. a rolled-back
+///   transaction's sequence value). A store that declares `.dense` never skips a
+///   number; ``eventCount(after:through:)`` is then the positions' difference.
+/// - ``headPosition()`` is the highest visible position; it is never below
+///   ``completePosition()`` except when the last positions handed out were
+///   rolled back (the complete position may pass them, the head cannot).
 /// - Limits below 1 throw ``EventStoreError/invalidArgument``.
 /// - Run `EventStoreConformance` from `ChronicleTesting` against the
 ///   implementation: it is the executable form of these rules.
@@ -98,22 +113,67 @@ public protocol EventStore: Sendable {
     /// - Throws: ``EventStoreError`` on a storage failure.
     func streamVersion(_ stream: StreamName) async throws -> Int64
 
-    /// The position of the last event in the log, or ``GlobalPosition/none`` when empty.
+    /// The position of the last visible event in the log, or ``GlobalPosition/none`` when empty.
+    ///
+    /// With several writers, events below the head may still be committing: a
+    /// consumer that records how far it got uses ``completePosition()`` instead.
     ///
     /// ```swift
-    /// let lag = try await store.headPosition().rawValue - checkpoint.rawValue
+    /// let head = try await store.headPosition()
     /// ```
     ///
     /// - Returns: The head position.
     /// - Throws: ``EventStoreError`` on a storage failure.
     func headPosition() async throws -> GlobalPosition
 
-    /// Returns once the log may hold an event after `position`: at once when it
-    /// already does, else after an append. Subscriptions wait here when caught up.
+    /// The position up to which the log is complete: every event at or below it
+    /// is visible to reads that start after this call returns, and none can
+    /// still appear (the visibility rule, see the protocol's requirements).
     ///
-    /// It may return early (the caller re-reads the head). The default polls
-    /// ``headPosition()`` with a back-off from 1 to 20 ms; stores override it to
-    /// wake waiters as soon as an in-process append commits.
+    /// Subscriptions deliver, and projections checkpoint, only up to here. A
+    /// store with one writer that takes positions as it commits (SQLite,
+    /// in-memory) returns its head; a store whose writers take positions before
+    /// they commit returns the position before the oldest one still in flight.
+    ///
+    /// ```swift
+    /// let complete = try await store.completePosition()
+    /// let page = try await store.readAll(from: checkpoint.next, limit: 500).prefix { $0.position <= complete }
+    /// ```
+    ///
+    /// - Returns: The complete position (``GlobalPosition/none`` for an empty log).
+    /// - Throws: ``EventStoreError`` on a storage failure.
+    func completePosition() async throws -> GlobalPosition
+
+    /// Whether the store numbers positions without holes; see ``PositionDensity``.
+    var positionDensity: PositionDensity { get }
+
+    /// The number of events with a position above `after` and at or below
+    /// `through` (0 when `through <= after`): lag and progress in events.
+    ///
+    /// `through` is a position the caller read from the store (its head, its
+    /// complete position, an event's position): the default subtracts for a
+    /// `.dense` store, which counts positions past the head as events, and
+    /// counts by reading the log in pages otherwise; stores that may have gaps
+    /// override it with a count their storage answers directly.
+    ///
+    /// ```swift
+    /// let lag = try await store.eventCount(after: checkpoint, through: try await store.headPosition())
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - after: The lower bound (exclusive), e.g. a checkpoint.
+    ///   - through: The upper bound (inclusive), e.g. the head.
+    /// - Returns: How many events lie in between.
+    /// - Throws: ``EventStoreError`` on a storage failure.
+    func eventCount(after: GlobalPosition, through: GlobalPosition) async throws -> Int64
+
+    /// Returns once the complete position may have passed `position`: at once
+    /// when it already has, else after an append commits. Subscriptions wait
+    /// here when caught up.
+    ///
+    /// It may return early (the caller reads again). The default polls
+    /// ``completePosition()`` with a back-off from 1 to 20 ms; stores override it
+    /// to wake waiters as soon as an in-process append commits.
     ///
     /// ```swift
     /// try await store.waitForAppends(after: lastSeen)
@@ -130,8 +190,23 @@ extension EventStore {
         try await pollForAppends(after: position, signal: nil)
     }
 
-    /// Waits for the head to pass `position`, checking it with a back-off from 1 ms
-    /// to 20 ms and waking at once when `signal` fires.
+    public func eventCount(after: GlobalPosition, through: GlobalPosition) async throws -> Int64 {
+        guard through > after else { return 0 }
+        if positionDensity == .dense { return through.rawValue - after.rawValue }
+        var count: Int64 = 0
+        var next = after.next
+        while next <= through {
+            let page = try await readAll(from: next, limit: 1_000, filter: .all)
+            let inRange = page.prefix { $0.position <= through }
+            count += Int64(inRange.count)
+            guard inRange.count == page.count, let last = page.last else { break }
+            next = last.position.next
+        }
+        return count
+    }
+
+    /// Waits for the complete position to pass `position`, checking it with a
+    /// back-off from 1 ms to 20 ms and waking at once when `signal` fires.
     ///
     /// - Parameters:
     ///   - position: The last position the caller has seen.
@@ -142,7 +217,7 @@ extension EventStore {
         while true {
             try Task.checkCancellation()
             let generation = signal?.generation ?? 0
-            if try await headPosition() > position { return }
+            if try await completePosition() > position { return }
             if let signal {
                 try await signal.wait(after: generation, timeout: delay)
             } else {

@@ -132,6 +132,14 @@ public actor InMemoryEventStore: EventStore {
         GlobalPosition(Int64(log.count))
     }
 
+    /// The head: appends take their positions as they commit, one at a time.
+    public func completePosition() async throws -> GlobalPosition {
+        GlobalPosition(Int64(log.count))
+    }
+
+    /// `.dense`: the event at position `p` is the log's `p`-th.
+    public nonisolated var positionDensity: PositionDensity { .dense }
+
     public nonisolated func waitForAppends(after position: GlobalPosition) async throws {
         try await pollForAppends(after: position, signal: appendSignal)
     }

@@ -1,12 +1,14 @@
 /// The global log from a position: its history in batches, then new events as
 /// they are appended, for as long as the consuming task runs.
 ///
-/// Catch-up and live delivery are one loop: read a batch after the last
-/// position delivered; when there is nothing new, wait for the store to signal
-/// an append (in-process appends wake it at once; the SQLite store also notices
+/// Catch-up and live delivery are one loop: read the store's complete position
+/// (``EventStore/completePosition()``), then a batch after the last position
+/// delivered, keeping only events at or below the complete position; when there
+/// is nothing new, wait for the store to signal an append (in-process appends wake it at once; the SQLite store also notices
 /// other processes within tens of milliseconds). Every matching event is
 /// delivered once, in position order, with no gap at the hand-over from history
-/// to live. Cancelling the consuming task ends the sequence (`next()` returns
+/// to live, and none behind a writer that commits a lower position after a
+/// higher one (the subscription never moves past a position still in flight). Cancelling the consuming task ends the sequence (`next()` returns
 /// `nil`).
 ///
 /// ```swift
@@ -71,21 +73,26 @@ public struct EventSubscription: AsyncSequence, Sendable {
         private mutating func nextBatch() async throws -> SubscriptionBatch? {
             while true {
                 if Task.isCancelled { return nil }
-                let head = try await store.headPosition()
-                let page = try await store.readAll(from: next, limit: batchSize, filter: filter)
-                let caughtUp = page.count < batchSize
-                // Events up to the head read before the page are all visible to the
-                // page's read, so a short page covers everything up to that head.
-                let through = caughtUp ? Swift.max(head, page.last?.position ?? .none) : page[page.count - 1].position
-                if through >= next {
+                // The visibility rule: read the complete position first. Every event
+                // at or below it is visible to the page read that follows, and none
+                // can still appear; events above it may be visible while a lower
+                // position is still committing, so they wait for a later batch.
+                let complete = try await store.completePosition()
+                if complete >= next {
+                    let page = try await store.readAll(from: next, limit: batchSize, filter: filter)
+                    let deliverable = page.prefix { $0.position <= complete }
+                    let full = deliverable.count == batchSize
+                    let through = full ? deliverable[deliverable.endIndex - 1].position : complete
                     next = through.next
-                    if caughtUp { announcedCaughtUp = true }
-                    return SubscriptionBatch(events: page, position: through, isCaughtUp: caughtUp, head: Swift.max(head, through))
+                    if !full { announcedCaughtUp = true }
+                    return SubscriptionBatch(
+                        events: Array(deliverable), position: through, isCaughtUp: !full,
+                        completePosition: Swift.max(complete, through))
                 }
                 if !announcedCaughtUp {
                     announcedCaughtUp = true
                     let position = GlobalPosition(next.rawValue - 1)
-                    return SubscriptionBatch(events: [], position: position, isCaughtUp: true, head: head)
+                    return SubscriptionBatch(events: [], position: position, isCaughtUp: true, completePosition: complete)
                 }
                 try await store.waitForAppends(after: GlobalPosition(next.rawValue - 1))
             }

@@ -18,22 +18,23 @@ public struct SubscriptionBatch: Hashable, Sendable {
     public let events: [EventRecord]
     /// Every matching event at or below this position has now been delivered.
     public let position: GlobalPosition
-    /// Whether the subscription has reached the head of the log as it was read.
+    /// Whether the subscription has reached the log's complete position as it was read.
     public let isCaughtUp: Bool
-    /// The head of the log when the batch was read.
-    public let head: GlobalPosition
+    /// The log's complete position when the batch was read: the position up to
+    /// which no event can still appear (``EventStore/completePosition()``).
+    public let completePosition: GlobalPosition
 
     /// Creates a batch; subscriptions build these.
     ///
     /// - Parameters:
     ///   - events: The events.
     ///   - position: The new checkpoint.
-    ///   - isCaughtUp: Whether the head was reached.
-    ///   - head: The head when read.
-    public init(events: [EventRecord], position: GlobalPosition, isCaughtUp: Bool, head: GlobalPosition) {
+    ///   - isCaughtUp: Whether the complete position was reached.
+    ///   - completePosition: The log's complete position when read.
+    public init(events: [EventRecord], position: GlobalPosition, isCaughtUp: Bool, completePosition: GlobalPosition) {
         self.events = events
         self.position = position
         self.isCaughtUp = isCaughtUp
-        self.head = head
+        self.completePosition = completePosition
     }
 }

@@ -28,6 +28,8 @@ struct AggregateRepositoryCacheTests {
 
         func streamVersion(_ stream: StreamName) async throws -> Int64 { try await base.streamVersion(stream) }
         func headPosition() async throws -> GlobalPosition { try await base.headPosition() }
+        func completePosition() async throws -> GlobalPosition { try await base.completePosition() }
+        var positionDensity: PositionDensity { base.positionDensity }
     }
 
     @Test func commandsOnACachedAggregateReadNothing() async throws {

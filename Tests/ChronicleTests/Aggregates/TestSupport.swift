@@ -138,6 +138,12 @@ final class InstrumentedStore<Base: EventStore>: EventStore {
     func headPosition() async throws -> GlobalPosition {
         try await base.headPosition()
     }
+
+    func completePosition() async throws -> GlobalPosition {
+        try await base.completePosition()
+    }
+
+    var positionDensity: PositionDensity { base.positionDensity }
 }
 
 /// Expects `body` to throw an ``EventCodingError`` with `code`.
