@@ -1,4 +1,4 @@
-package import Chronicle
+@_spi(Implementing) package import Chronicle
 internal import Foundation
 internal import GRDB
 internal import GRDBSQLite

@@ -1,4 +1,4 @@
-public import Chronicle
+@_spi(Implementing) public import Chronicle
 internal import Foundation
 internal import GRDB
 
@@ -87,7 +87,7 @@ public final class SQLiteEventStore: EventStore {
     ///
     /// - Returns: The value of `PRAGMA synchronous` on the writer.
     /// - Throws: ``EventStoreError`` on a storage failure.
-    public func writerSynchronousSetting() async throws -> Int {
+    @_spi(Testing) public func writerSynchronousSetting() async throws -> Int {
         try await withMappedErrors {
             try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
         }

@@ -1,4 +1,4 @@
-public import Chronicle
+@_spi(Implementing) public import Chronicle
 internal import GRDB
 
 /// Runs a ``SQLiteProjection`` in its store's database: every batch's read-model

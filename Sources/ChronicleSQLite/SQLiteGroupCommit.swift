@@ -1,4 +1,4 @@
-internal import Chronicle
+@_spi(Implementing) internal import Chronicle
 internal import GRDB
 
 /// Group commit: appends that arrive while another one is being written are

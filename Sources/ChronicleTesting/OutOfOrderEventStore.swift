@@ -1,4 +1,4 @@
-public import Chronicle
+@_spi(Implementing) public import Chronicle
 internal import Foundation
 
 /// An in-memory event store whose appends take their positions first and
@@ -53,7 +53,7 @@ public actor OutOfOrderEventStore: EventStore {
     ///   - skippingPositionEvery: When set to `n`, every `n`-th append burns one
     ///     position before its own, as a rolled-back transaction would.
     ///   - maximumEventSize: The largest data plus metadata accepted, in bytes.
-    public init(skippingPositionEvery: Int? = nil, maximumEventSize: Int = AppendValidation.defaultMaximumEventSize) {
+    public init(skippingPositionEvery: Int? = nil, maximumEventSize: Int = NewEvent.defaultMaximumSize) {
         self.skipEvery = skippingPositionEvery.map { max(1, $0) }
         self.maximumEventSize = maximumEventSize
     }

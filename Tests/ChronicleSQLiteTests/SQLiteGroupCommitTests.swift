@@ -1,4 +1,4 @@
-import Chronicle
+@_spi(Implementing) import Chronicle
 import ChronicleTesting
 import Foundation
 import GRDB

@@ -4,7 +4,7 @@ import Foundation
 import GRDB
 import Testing
 
-@testable import ChronicleSQLite
+@_spi(Testing) @testable import ChronicleSQLite
 
 /// What the SQLite store does with the file it is given: persistence, durability
 /// settings, and files it must refuse without changing them.

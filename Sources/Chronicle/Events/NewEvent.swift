@@ -16,6 +16,14 @@ public import Foundation
 /// try await store.append([event], to: try StreamName("order-42"), expecting: .noStream)
 /// ```
 public struct NewEvent: Hashable, Sendable {
+    /// The largest data plus metadata, in bytes, that stores accept unless told
+    /// otherwise: 1 MiB.
+    ///
+    /// ```swift
+    /// let store = InMemoryEventStore(maximumEventSize: NewEvent.defaultMaximumSize * 4)
+    /// ```
+    public static let defaultMaximumSize = 1 << 20
+
     /// The unique id of this event in the store.
     public var id: UUID
     /// The stable type name, for example `"OrderPlaced"` (never a Swift type path).

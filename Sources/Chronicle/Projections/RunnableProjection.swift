@@ -105,7 +105,7 @@ public protocol RunnableProjection: Sendable {
 
 /// A projection's handler threw for the event at ``index`` of a batch; the
 /// events before it were applied and checkpointed.
-public struct ProjectionApplyFailure: Error, Sendable {
+@_spi(Implementing) public struct ProjectionApplyFailure: Error, Sendable {
     /// The index of the failed event in the batch.
     public let index: Int
     /// What the handler threw.

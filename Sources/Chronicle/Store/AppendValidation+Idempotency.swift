@@ -1,4 +1,4 @@
-extension AppendValidation {
+@_spi(Implementing) extension AppendValidation {
     /// Where an event id is already stored.
     public struct StoredPlace: Hashable, Sendable {
         /// Its stream.

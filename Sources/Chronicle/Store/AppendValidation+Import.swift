@@ -1,6 +1,6 @@
 internal import Foundation
 
-extension AppendValidation {
+@_spi(Implementing) extension AppendValidation {
     /// Validates imported records as appended events are validated (type name,
     /// schema version, size, ids repeated in one call), plus their versions and
     /// positions, and encodes their metadata.

@@ -6,7 +6,7 @@ public import Foundation
 /// ```swift
 /// let prepared = try AppendValidation.prepare(appends, maximumEventSize: 1 << 20)
 /// ```
-public enum AppendValidation {
+@_spi(Implementing) public enum AppendValidation {
     /// One event ready to store: the event plus its encoded metadata.
     public struct PreparedEvent: Sendable {
         /// The event as given.
@@ -87,6 +87,6 @@ public enum AppendValidation {
         if limit < 1 { throw EventStoreError.invalidArgument("a read limit must be at least 1, got \(limit)") }
     }
 
-    /// The default maximum event size: 1 MiB of data plus metadata.
-    public static let defaultMaximumEventSize = 1 << 20
+    /// The default maximum event size: ``NewEvent/defaultMaximumSize``.
+    public static let defaultMaximumEventSize = NewEvent.defaultMaximumSize
 }

@@ -212,7 +212,7 @@ extension EventStore {
     ///   - position: The last position the caller has seen.
     ///   - signal: The store's in-process append signal, if it has one.
     /// - Throws: `CancellationError` when the task is cancelled, or a store error.
-    public func pollForAppends(after position: GlobalPosition, signal: AppendSignal?) async throws {
+    @_spi(Implementing) public func pollForAppends(after position: GlobalPosition, signal: AppendSignal?) async throws {
         var delay = Duration.milliseconds(1)
         while true {
             try Task.checkCancellation()

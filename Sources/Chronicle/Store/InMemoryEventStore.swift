@@ -26,7 +26,7 @@ public actor InMemoryEventStore: EventStore {
     ///   - maximumEventSize: The largest data plus metadata accepted, in bytes.
     ///   - clock: Where recorded-at times come from; the system clock by default.
     public init(
-        maximumEventSize: Int = AppendValidation.defaultMaximumEventSize,
+        maximumEventSize: Int = NewEvent.defaultMaximumSize,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.maximumEventSize = maximumEventSize

@@ -12,7 +12,7 @@
 /// // elsewhere:
 /// try await signal.wait(after: seen, timeout: .milliseconds(20))
 /// ```
-public final class AppendSignal: Sendable {
+@_spi(Implementing) public final class AppendSignal: Sendable {
     private struct State {
         var generation: UInt64 = 0
         var nextWaiter: UInt64 = 0
