@@ -63,8 +63,8 @@ extension ProjectionCatalog {
         if let store = opened.opened as? Store { return store }
         throw CommandError(
             .failure,
-            "this tool's projections run on \(Store.self) stores, and '\(opened.location)' is a "
-                + "\(opened.backend.name) store")
+            "this tool's projections run on \(Store.self) stores, not on the \(opened.backend.name) "
+                + "backend's '\(opened.location)'")
     }
 }
 
