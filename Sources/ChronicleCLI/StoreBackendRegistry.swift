@@ -69,10 +69,11 @@ public struct StoreBackendRegistry: Sendable {
             backend = found
         } else if let parsed, parsed.isURL {
             let scheme = parsed.scheme
-            let known = backends.isEmpty ? "" : ": use " + forms
             if let name = Self.awaitedSchemes[scheme] {
+                let known = backends.isEmpty ? "" : "; use " + forms
                 throw CommandError(.failure, "\(name) stores are not supported by this build of chronicle yet\(known)")
             }
+            let known = backends.isEmpty ? "" : ": use " + forms
             throw CommandError(.badInput, "unknown store scheme '\(scheme)' in '\(text)'\(known)")
         } else if let found = backends.first(where: \.opensBarePaths) {
             backend = found

@@ -74,7 +74,7 @@ struct BackendRegistryTests {
         for url in ["postgres://ada:secret@db/events", "PostgreSQL://db/events"] {
             let error = try #require(throws: CommandError.self) { try sqliteOnly.location(parsing: url) }
             #expect(error.status == .failure)
-            #expect(error.message == "PostgreSQL stores are not supported by this build of chronicle yet: use sqlite:PATH")
+            #expect(error.message == "PostgreSQL stores are not supported by this build of chronicle yet; use sqlite:PATH")
         }
         let unknown = try #require(throws: CommandError.self) { try sqliteOnly.location(parsing: "mysql://db/events") }
         #expect(unknown.status == .badInput)

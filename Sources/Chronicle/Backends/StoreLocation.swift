@@ -35,6 +35,11 @@ public struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
     /// address as it is (`postgres://ada:***@db/events`), any other address
     /// after its scheme (`sqlite:events.sqlite`, or `sqlite://PATH` for a path
     /// that starts with `//`).
+    ///
+    /// ```swift
+    /// StoreLocation(scheme: "postgres", address: "postgres://ada:secret@db/events").description
+    /// // "postgres://ada:***@db/events"
+    /// ```
     public var description: String {
         if let schemeEnd = address.range(of: "://"), !address[..<schemeEnd.lowerBound].contains("/") {
             guard var components = URLComponents(string: address), components.password != nil else { return address }
