@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "order-processing", targets: ["OrderProcessingApp"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -44,12 +44,13 @@ let package = Package(
             dependencies: ["Chronicle"]
         ),
         // The commands of the `chronicle` tool, for apps to embed next to their own.
+        // Backend-neutral: stores open through the backends each executable
+        // registers (StoreBackend), so no database library is a dependency.
         .target(
             name: "ChronicleCLI",
             dependencies: [
-                "Chronicle", "ChronicleSQLite",
+                "Chronicle",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -58,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "ChronicleTool",
             dependencies: [
-                "ChronicleCLI",
+                "ChronicleCLI", "ChronicleSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

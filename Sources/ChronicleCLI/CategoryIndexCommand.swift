@@ -1,8 +1,8 @@
 internal import ArgumentParser
-internal import ChronicleSQLite
+internal import Chronicle
 
-/// `chronicle category-index status|on|off`: shows, builds or drops the SQLite
-/// store's index of events by category.
+/// `chronicle category-index status|on|off`: shows, builds or drops the
+/// store's index of events by category (SQLite's; see ``Chronicle/CategoryIndexing``).
 struct CategoryIndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "category-index",
@@ -35,13 +35,16 @@ struct CategoryIndexCommand: AsyncParsableCommand {
     func run() async throws {
         let opened = try await storeOptions.open(.existing)
         defer { opened.close() }
-        let before = try await opened.sqlite.hasCategoryIndex()
+        guard let index = opened.capability((any CategoryIndexing).self) else {
+            throw CommandError(.failure, "\(opened.backend.name) stores have no category index")
+        }
+        let before = try await index.hasCategoryIndex()
         switch action {
         case .status: break
-        case .on: try await opened.sqlite.setCategoryIndex(true)
-        case .off: try await opened.sqlite.setCategoryIndex(false)
+        case .on: try await index.setCategoryIndex(true)
+        case .off: try await index.setCategoryIndex(false)
         }
-        let after = try await opened.sqlite.hasCategoryIndex()
+        let after = try await index.hasCategoryIndex()
         let out = TextOutput.standardOutput
         if json {
             out.line(JSONValue.object([("categoryIndex", .bool(after)), ("changed", .bool(after != before))]).serialized())

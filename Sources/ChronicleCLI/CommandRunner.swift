@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import Chronicle
 internal import Foundation
 
 /// Parses arguments, runs the chosen command and turns every outcome into an
@@ -12,6 +13,7 @@ internal import Foundation
 /// // Sources/ShopAdmin/main.swift
 /// import ArgumentParser
 /// import ChronicleCLI
+/// import ChronicleSQLite
 ///
 /// struct ShopAdmin: AsyncParsableCommand {
 ///     static let configuration = CommandConfiguration(
@@ -19,15 +21,25 @@ internal import Foundation
 ///         subcommands: ChronicleCommands.storeCommands + [ShopReport.self])
 /// }
 ///
-/// await CommandRunner.main(ShopAdmin.self)
+/// await CommandRunner.main(ShopAdmin.self, backends: [SQLiteBackend()])
 /// ```
+///
+/// The backends given are the stores the tool opens (see
+/// ``StoreBackendRegistry``): ChronicleCLI depends on no database library, so
+/// each executable registers the backends it ships.
 public enum CommandRunner {
     /// Runs the command the process's arguments choose and exits with its status.
     ///
-    /// - Parameter root: The root command type.
+    /// ```swift
+    /// await CommandRunner.main(ShopAdmin.self, backends: [SQLiteBackend()])
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - root: The root command type.
+    ///   - backends: The store backends the tool opens `--store` locations with.
     /// - Returns: Never: the process exits.
-    public static func main(_ root: any ParsableCommand.Type) async -> Never {
-        let status = await run(root, arguments: Array(CommandLine.arguments.dropFirst()))
+    public static func main(_ root: any ParsableCommand.Type, backends: [any StoreBackend] = []) async -> Never {
+        let status = await run(root, arguments: Array(CommandLine.arguments.dropFirst()), backends: backends)
         exit(status)
     }
 
@@ -35,14 +47,25 @@ public enum CommandRunner {
     /// without exiting, for tests and for apps with their own `main`.
     ///
     /// ```swift
-    /// let status = await CommandRunner.run(ShopAdmin.self, arguments: ["stats", "--store", path])
+    /// let status = await CommandRunner.run(ShopAdmin.self, arguments: ["stats", "--store", path], backends: [SQLiteBackend()])
     /// ```
     ///
     /// - Parameters:
     ///   - root: The root command type.
     ///   - arguments: The arguments, without the executable's name.
+    ///   - backends: The store backends to open locations with, consulted before
+    ///     those of ``StoreBackendRegistry/current``.
     /// - Returns: The exit status (0 for success; see ``ExitStatus``).
-    public static func run(_ root: any ParsableCommand.Type, arguments: [String]) async -> Int32 {
+    public static func run(
+        _ root: any ParsableCommand.Type, arguments: [String], backends: [any StoreBackend] = []
+    ) async -> Int32 {
+        let registry = StoreBackendRegistry(backends + StoreBackendRegistry.current.backends)
+        return await StoreBackendRegistry.$current.withValue(registry) {
+            await runCommand(root, arguments: arguments)
+        }
+    }
+
+    private static func runCommand(_ root: any ParsableCommand.Type, arguments: [String]) async -> Int32 {
         let out = TextOutput.standardOutput
         defer { out.flush() }
         let command: any ParsableCommand

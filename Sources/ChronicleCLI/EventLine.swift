@@ -35,7 +35,7 @@ public enum EventLine {
     ///
     /// - Parameter record: The event.
     /// - Returns: The JSON object.
-    public static func json(_ record: EventRecord) -> JSONValue {
+    static func json(_ record: EventRecord) -> JSONValue {
         let metadata = record.metadata.jsonData()
         var members: [(String, JSONValue)] = [
             ("position", .int(record.position.rawValue)),

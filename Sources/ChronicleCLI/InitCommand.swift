@@ -1,4 +1,5 @@
 internal import ArgumentParser
+internal import Chronicle
 
 /// `chronicle init`: creates a store, or migrates an existing one, and prints its schema version.
 struct InitCommand: AsyncParsableCommand {
@@ -27,12 +28,12 @@ struct InitCommand: AsyncParsableCommand {
         if json {
             out.line(
                 JSONValue.object([
-                    ("store", .string(opened.location.description)), ("schemaVersion", .int(Int64(schemaVersion))),
+                    ("store", .string(opened.location.description)), ("schemaVersion", schemaVersion.map { .int(Int64($0)) } ?? .null),
                     ("created", .bool(opened.wasCreated)),
                 ]).serialized())
         } else {
             let verb = opened.wasCreated ? "created" : "opened"
-            out.line("\(verb) store \(opened.location) (schema version \(schemaVersion))")
+            out.line("\(verb) store \(opened.location)" + (schemaVersion.map { " (schema version \($0))" } ?? ""))
         }
     }
 }

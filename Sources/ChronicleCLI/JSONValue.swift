@@ -11,7 +11,7 @@
 /// ])
 /// print(value.serialized())   // {"stream":"order-42","version":3}
 /// ```
-public enum JSONValue: Hashable, Sendable {
+enum JSONValue: Hashable, Sendable {
     /// A string.
     case string(String)
     /// An integer.
@@ -30,18 +30,18 @@ public enum JSONValue: Hashable, Sendable {
     case raw(String)
 
     /// One member of an object.
-    public struct Member: Hashable, Sendable {
+    struct Member: Hashable, Sendable {
         /// The member's name.
-        public var key: String
+        var key: String
         /// The member's value.
-        public var value: JSONValue
+        var value: JSONValue
 
         /// Creates a member.
         ///
         /// - Parameters:
         ///   - key: The name.
         ///   - value: The value.
-        public init(_ key: String, _ value: JSONValue) {
+        init(_ key: String, _ value: JSONValue) {
             self.key = key
             self.value = value
         }
@@ -55,7 +55,7 @@ public enum JSONValue: Hashable, Sendable {
     ///
     /// - Parameter members: The members, in order.
     /// - Returns: The object.
-    public static func object(_ members: [(String, JSONValue)]) -> JSONValue {
+    static func object(_ members: [(String, JSONValue)]) -> JSONValue {
         .object(members.map { Member($0.0, $0.1) })
     }
 
@@ -63,7 +63,7 @@ public enum JSONValue: Hashable, Sendable {
     ///
     /// - Parameter text: The text.
     /// - Returns: `.string(text)` or `.null`.
-    public static func optional(_ text: String?) -> JSONValue {
+    static func optional(_ text: String?) -> JSONValue {
         text.map(JSONValue.string) ?? .null
     }
 
@@ -74,7 +74,7 @@ public enum JSONValue: Hashable, Sendable {
     /// ```
     ///
     /// - Returns: The JSON text.
-    public func serialized() -> String {
+    func serialized() -> String {
         var output = ""
         write(to: &output)
         return output

@@ -1,129 +1,123 @@
 public import Chronicle
-public import ChronicleSQLite
-internal import Foundation
 
 /// A store opened by a command, with what tools need beyond the event log:
-/// its location, schema version and files.
+/// its location, its backend, and the stores beside the log, each through its
+/// protocol.
+///
+/// What only some backends have (a schema version, files, SQLite's category
+/// index) is read through ``capability(_:)``; ``schemaVersion()`` and
+/// ``files()`` answer `nil` and nothing when the backend has none.
 ///
 /// ```swift
-/// let opened = try await OpenedStore.open(.sqlite(path: "events.sqlite"), access: .existing)
+/// let opened = try await StoreOptions(store: "sqlite:events.sqlite").open(.existing)
 /// defer { opened.close() }
 /// let statistics = try await opened.store.statistics()
 /// ```
 public struct OpenedStore: Sendable {
     /// Where the store is.
     public let location: StoreLocation
-    /// The store: its log, its stream catalog and its import.
-    public let store: any StreamCatalog & EventStoreImporting
-    /// Whether opening created the store.
-    public let wasCreated: Bool
+    /// The backend that opened it.
+    public let backend: any StoreBackend
+    /// What the backend opened: the log and the stores beside it.
+    public let opened: any BackendStore
 
-    /// The SQLite store itself: what a ``ProjectionCatalog`` builds projections on,
-    /// and what an app's own commands run their projections or queries against.
+    /// One file of a store and its size.
+    public typealias File = StoreFile
+
+    init(location: StoreLocation, backend: any StoreBackend, opened: any BackendStore) {
+        self.location = location
+        self.backend = backend
+        self.opened = opened
+    }
+
+    /// Opens a store with the running command's backends (``StoreBackendRegistry/current``).
     ///
     /// ```swift
-    /// let runner = try ProjectionRunner(store: opened.sqlite, projections: [opened.sqlite.exactlyOnce(OrderCount())])
+    /// let opened = try await OpenedStore.open(try StoreLocation(parsing: "events.sqlite"), access: .existing)
     /// ```
-    public let sqlite: SQLiteEventStore
+    ///
+    /// - Parameters:
+    ///   - location: Where the store is.
+    ///   - access: Whether the store may be created.
+    /// - Returns: The open store.
+    /// - Throws: ``CommandError`` when no registered backend takes the location;
+    ///   ``Chronicle/EventStoreError`` for a missing (or empty) store when it must
+    ///   exist, and when the store is not a store, is damaged or cannot be reached.
+    public static func open(_ location: StoreLocation, access: StoreAccess) async throws -> OpenedStore {
+        try await StoreBackendRegistry.current.open(location, access: access)
+    }
+
+    /// The store: its log, its stream catalog and its import.
+    public var store: any StreamCatalog & EventStoreImporting { opened.events }
+
+    /// Whether opening created the store.
+    public var wasCreated: Bool { opened.wasCreated }
 
     /// The checkpoints of the store's projections and consumers.
     ///
     /// ```swift
     /// for checkpoint in try await opened.checkpoints.checkpoints() { print(checkpoint.name, checkpoint.position) }
     /// ```
-    public var checkpoints: any CheckpointStore { sqlite.checkpoints }
+    public var checkpoints: any CheckpointStore { opened.checkpoints }
 
     /// The events the store's projections and consumers parked after their last retry.
     ///
     /// ```swift
     /// let stuck = try await opened.deadLetters.count(subscriber: nil)
     /// ```
-    public var deadLetters: any DeadLetterStore { sqlite.deadLetters }
+    public var deadLetters: any DeadLetterStore { opened.deadLetters }
 
-    /// One file of a store and its size.
-    public struct File: Hashable, Sendable {
-        /// What the file is: `"database"` or `"write-ahead log"`.
-        public let role: String
-        /// Its path.
-        public let path: String
-        /// Its size in bytes.
-        public let size: Int64
-    }
-
-    /// Opens a store.
+    /// The aggregates' snapshots.
     ///
-    /// - Parameters:
-    ///   - location: Where the store is.
-    ///   - access: Whether the store may be created.
-    /// - Returns: The open store.
-    /// - Throws: ``CommandError`` for a missing (or empty) store file when it
-    ///   must exist, and for PostgreSQL locations (not supported yet);
-    ///   ``Chronicle/EventStoreError`` when the file is not a store, is damaged
-    ///   or cannot be reached.
-    public static func open(_ location: StoreLocation, access: StoreAccess) async throws -> OpenedStore {
-        switch location {
-        case .postgres:
-            throw CommandError(
-                .failure,
-                "PostgreSQL stores are not supported by this build of chronicle yet; use sqlite:PATH")
-        case .sqlite(let path):
-            let existing = try existingFileSize(path)
-            if access == .existing {
-                guard let existing else {
-                    throw CommandError(
-                        .failure,
-                        "no store at '\(path)': create one with 'chronicle init --store \(location)'")
-                }
-                guard existing > 0 else {
-                    throw CommandError(
-                        .failure,
-                        "store file '\(path)' is empty: initialise it with 'chronicle init --store \(location)'")
-                }
-            }
-            let store = try await SQLiteEventStore(path: path)
-            return OpenedStore(location: location, sqlite: store, wasCreated: (existing ?? 0) == 0)
-        }
-    }
+    /// ```swift
+    /// let orders = try AggregateRepository<Order>(store: opened.store, snapshots: opened.snapshots, policy: .every(100))
+    /// ```
+    public var snapshots: any SnapshotStore { opened.snapshots }
 
-    private init(location: StoreLocation, sqlite: SQLiteEventStore, wasCreated: Bool) {
-        self.location = location
-        self.store = sqlite
-        self.sqlite = sqlite
-        self.wasCreated = wasCreated
-    }
-
-    /// The size of the file at `path`, or `nil` when there is none.
-    private static func existingFileSize(_ path: String) throws -> Int64? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return nil }
-        if isDirectory.boolValue { throw CommandError(.failure, "store path '\(path)' is a directory") }
-        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-        return (attributes?[.size] as? NSNumber)?.int64Value ?? 0
-    }
-
-    /// The store's schema version.
+    /// The opened store as a capability protocol, when its backend has it.
     ///
-    /// - Returns: The version of the store's tables.
+    /// ```swift
+    /// if let index = opened.capability((any CategoryIndexing).self) { print(try await index.hasCategoryIndex()) }
+    /// ```
+    ///
+    /// - Parameter type: The capability, such as `(any CategoryIndexing).self`.
+    /// - Returns: The store as that capability, or `nil`.
+    public func capability<Capability>(_ type: Capability.Type) -> Capability? {
+        opened as? Capability
+    }
+
+    /// The store's schema version, when its backend versions its schema.
+    ///
+    /// - Returns: The version of the store's tables, or `nil`.
     /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
-    public func schemaVersion() async throws -> Int {
-        try await sqlite.schemaVersion()
+    public func schemaVersion() async throws -> Int? {
+        try await capability((any SchemaVersionReporting).self)?.schemaVersion()
     }
 
     /// The store's files and their sizes (for SQLite: the database and its
-    /// write-ahead log, when present).
+    /// write-ahead log, when present); empty for a backend without files.
     ///
     /// - Returns: The files that exist.
     public func files() -> [File] {
-        [("database", sqlite.path), ("write-ahead log", sqlite.path + "-wal")].compactMap { role, path in
-            guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-                let size = (attributes[.size] as? NSNumber)?.int64Value
-            else { return nil }
-            return File(role: role, path: path, size: size)
+        capability((any StoreFileReporting).self)?.files() ?? []
+    }
+
+    /// The number of dead letters per subscriber, in one query when the
+    /// backend can count them, else by listing them.
+    ///
+    /// - Returns: Counts by subscriber name.
+    /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
+    func deadLetterCounts() async throws -> [String: Int] {
+        if let counting = deadLetters as? any DeadLetterCounting { return try await counting.countsBySubscriber() }
+        var counts: [String: Int] = [:]
+        for letter in try await deadLetters.deadLetters(subscriber: nil, limit: Int.max) {
+            counts[letter.subscriber, default: 0] += 1
         }
+        return counts
     }
 
     /// Closes the store's connections; errors while closing are ignored.
     public func close() {
-        try? sqlite.close()
+        opened.close()
     }
 }

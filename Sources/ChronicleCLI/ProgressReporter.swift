@@ -15,7 +15,7 @@ internal import Chronicle
 /// }
 /// progress.finish()
 /// ```
-public final class ProgressReporter: Sendable {
+final class ProgressReporter: Sendable {
     private struct State {
         var lastDraw: Date?
         var drawn = false
@@ -35,7 +35,7 @@ public final class ProgressReporter: Sendable {
     ///   - unit: What is counted, such as `"events"`.
     ///   - output: Where to draw; standard error by default.
     ///   - enabled: Whether to draw; by default only when `output` is a terminal.
-    public init(task: String, unit: String, output: TextOutput = .standardError, enabled: Bool? = nil) {
+    init(task: String, unit: String, output: TextOutput = .standardError, enabled: Bool? = nil) {
         self.task = task
         self.unit = unit
         self.output = output
@@ -47,7 +47,7 @@ public final class ProgressReporter: Sendable {
     /// - Parameters:
     ///   - count: How many units are done.
     ///   - fraction: The share of the work done (0...1), when known.
-    public func update(count: Int64, fraction: Double?) {
+    func update(count: Int64, fraction: Double?) {
         guard enabled else { return }
         let now = Date()
         let draw = state.withLock { state -> Bool in
@@ -70,7 +70,7 @@ public final class ProgressReporter: Sendable {
     }
 
     /// Clears the progress line.
-    public func finish() {
+    func finish() {
         let drawn = state.withLock { state -> Bool in
             defer { state.drawn = false }
             return state.drawn

@@ -1,5 +1,4 @@
 internal import Chronicle
-internal import ChronicleSQLite
 internal import Foundation
 internal import Logging
 
@@ -15,9 +14,9 @@ struct ProjectionSession: Sendable {
     ) async throws -> ProjectionSession {
         let opened = try await storeOptions.open(.existing)
         do {
-            let projections = try await Catalog.projections(in: opened.sqlite)
+            let projections = try await Catalog.projections(in: Catalog.store(in: opened))
             let runner = try ProjectionRunner(
-                store: opened.sqlite, projections: projections, batchSize: batchSize,
+                store: opened.store, projections: projections, batchSize: batchSize,
                 logger: Logger(label: "chronicle.cli") { _ in SwiftLogNoOpLogHandler() })
             return ProjectionSession(opened: opened, projections: projections, runner: runner)
         } catch {
@@ -81,7 +80,7 @@ enum SubscriberStatuses {
         for checkpoint in try await opened.checkpoints.checkpoints() where !RebuildMarker.isMarker(checkpoint.name) {
             checkpoints[checkpoint.name] = checkpoint.position
         }
-        let deadLetters = try await opened.sqlite.deadLetters.countsBySubscriber()
+        let deadLetters = try await opened.deadLetterCounts()
         let others = Set(checkpoints.keys).union(deadLetters.keys).subtracting(known).sorted()
         for name in others {
             let checkpoint = checkpoints[name] ?? .none

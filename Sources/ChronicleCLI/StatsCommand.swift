@@ -82,7 +82,7 @@ struct StatsCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
     }
 
     private func printText(
-        _ opened: OpenedStore, _ statistics: StoreStatistics, _ schemaVersion: Int, _ files: [OpenedStore.File],
+        _ opened: OpenedStore, _ statistics: StoreStatistics, _ schemaVersion: Int?, _ files: [OpenedStore.File],
         _ consumers: [ConsumerStatus]
     ) {
         let out = TextOutput.standardOutput
@@ -96,7 +96,7 @@ struct StatsCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
             head += ", recorded \(Formatting.time(recordedAt))" + (age >= 0 ? " (\(Formatting.duration(age)) ago)" : "")
         }
         let rows = [
-            ("store", opened.location.description), ("schema", "version \(schemaVersion)"), ("size", size),
+            ("store", opened.location.description), ("schema", schemaVersion.map { "version \($0)" } ?? "not versioned"), ("size", size),
             ("events", Formatting.count(statistics.eventCount)), ("streams", Formatting.count(statistics.streamCount)),
             ("head", head),
         ]
@@ -124,12 +124,12 @@ struct StatsCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
     }
 
     private func printJSON(
-        _ opened: OpenedStore, _ statistics: StoreStatistics, _ schemaVersion: Int, _ files: [OpenedStore.File],
+        _ opened: OpenedStore, _ statistics: StoreStatistics, _ schemaVersion: Int?, _ files: [OpenedStore.File],
         _ consumers: [ConsumerStatus], _ alerts: [String]
     ) {
         let value = JSONValue.object([
             ("store", .string(opened.location.description)),
-            ("schemaVersion", .int(Int64(schemaVersion))),
+            ("schemaVersion", schemaVersion.map { .int(Int64($0)) } ?? .null),
             ("sizeBytes", .int(files.reduce(0) { $0 + $1.size })),
             ("files", .array(files.map { .object([("role", .string($0.role)), ("path", .string($0.path)), ("size", .int($0.size))]) })),
             ("events", .int(statistics.eventCount)),

@@ -1,4 +1,5 @@
 public import ArgumentParser
+public import Chronicle
 internal import Foundation
 
 /// The `--store` option every command that opens a store shares.
@@ -71,16 +72,9 @@ public struct StoreOptions: ParsableArguments, Sendable {
     /// - Parameter access: Whether the store must already exist.
     /// - Returns: The open store.
     /// - Throws: ``CommandError`` for a missing location or store file, an
-    ///   unsupported backend; ``Chronicle/EventStoreError`` when the store cannot be opened.
+    ///   location no registered backend takes; ``Chronicle/EventStoreError`` for a
+    ///   missing store that must exist, and when the store cannot be opened.
     public func open(_ access: StoreAccess) async throws -> OpenedStore {
         try await OpenedStore.open(try location(), access: access)
     }
-}
-
-/// Whether opening a store may create it.
-public enum StoreAccess: Hashable, Sendable {
-    /// The store must exist; a missing store file is an error and is not created.
-    case existing
-    /// A missing store file is created (only `init` and `append` do this).
-    case createIfMissing
 }

@@ -10,9 +10,9 @@
 /// // STREAM    VERSION
 /// // order-42        3
 /// ```
-public struct Table: Sendable {
+struct Table: Sendable {
     /// How a column aligns its cells.
-    public enum Alignment: Hashable, Sendable {
+    enum Alignment: Hashable, Sendable {
         /// Text starts at the column's left edge.
         case left
         /// Text ends at the column's right edge (numbers).
@@ -20,13 +20,13 @@ public struct Table: Sendable {
     }
 
     /// One column: its title, alignment and style.
-    public struct Column: Sendable {
+    struct Column: Sendable {
         /// The header.
-        public var title: String
+        var title: String
         /// How cells align.
-        public var alignment: Alignment
+        var alignment: Alignment
         /// The style of its cells on a colour terminal, if any.
-        public var style: TextStyle?
+        var style: TextStyle?
 
         /// Creates a column.
         ///
@@ -34,7 +34,7 @@ public struct Table: Sendable {
         ///   - title: The header.
         ///   - alignment: How cells align; left by default.
         ///   - style: The style of its cells on a colour terminal.
-        public init(_ title: String, alignment: Alignment = .left, style: TextStyle? = nil) {
+        init(_ title: String, alignment: Alignment = .left, style: TextStyle? = nil) {
             self.title = title
             self.alignment = alignment
             self.style = style
@@ -42,33 +42,33 @@ public struct Table: Sendable {
     }
 
     /// The columns.
-    public let columns: [Column]
+    let columns: [Column]
     /// The rows added so far.
-    public private(set) var rows: [[String]] = []
+    private(set) var rows: [[String]] = []
 
     /// Creates an empty table.
     ///
     /// - Parameter columns: The columns.
-    public init(_ columns: [Column]) {
+    init(_ columns: [Column]) {
         self.columns = columns
     }
 
     /// Adds a row; missing cells are empty, extra cells are ignored.
     ///
     /// - Parameter row: The cells, one per column.
-    public mutating func append(_ row: [String]) {
+    mutating func append(_ row: [String]) {
         rows.append(row)
     }
 
     /// Removes every row, keeping the columns.
-    public mutating func removeAllRows() {
+    mutating func removeAllRows() {
         rows.removeAll(keepingCapacity: true)
     }
 
     /// Prints the header and the rows.
     ///
     /// - Parameter output: Where to print.
-    public func print(to output: TextOutput) {
+    func print(to output: TextOutput) {
         var widths: [Int] = []
         print(to: output, header: true, widths: &widths)
     }
@@ -81,7 +81,7 @@ public struct Table: Sendable {
     ///   - output: Where to print.
     ///   - header: Whether to print the header first.
     ///   - widths: The widths so far; updated.
-    public func print(to output: TextOutput, header: Bool, widths: inout [Int]) {
+    func print(to output: TextOutput, header: Bool, widths: inout [Int]) {
         if widths.count < columns.count { widths += Array(repeating: 0, count: columns.count - widths.count) }
         for (index, column) in columns.enumerated() {
             var width = header ? column.title.count : widths[index]

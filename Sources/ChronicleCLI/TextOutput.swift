@@ -19,17 +19,17 @@ internal import Synchronization
 /// out.line(out.styled("STREAM", .bold) + "  VERSION")
 /// out.flush()
 /// ```
-public final class TextOutput: Sendable {
+final class TextOutput: Sendable {
     /// The process's standard output.
-    public static let standardOutput = TextOutput(fileDescriptor: 1, flushesEveryLine: false)
+    static let standardOutput = TextOutput(fileDescriptor: 1, flushesEveryLine: false)
     /// The process's standard error.
-    public static let standardError = TextOutput(fileDescriptor: 2, flushesEveryLine: true)
+    static let standardError = TextOutput(fileDescriptor: 2, flushesEveryLine: true)
 
     /// Whether the stream is a terminal.
-    public let isTerminal: Bool
+    let isTerminal: Bool
     /// Whether ``styled(_:_:)`` adds colour: on a terminal, unless `NO_COLOR` is
     /// set or `TERM` is `dumb`.
-    public let usesColor: Bool
+    let usesColor: Bool
 
     private let fileDescriptor: Int32
     private let flushesEveryLine: Bool
@@ -47,7 +47,7 @@ public final class TextOutput: Sendable {
     /// Writes text without a line break.
     ///
     /// - Parameter text: The text.
-    public func write(_ text: String) {
+    func write(_ text: String) {
         let full = buffer.withLock { buffer -> Bool in
             buffer.append(contentsOf: text.utf8)
             return buffer.count >= 1 << 16
@@ -58,12 +58,12 @@ public final class TextOutput: Sendable {
     /// Writes text followed by a line break.
     ///
     /// - Parameter text: The line, without its line break.
-    public func line(_ text: String = "") {
+    func line(_ text: String = "") {
         write(text + "\n")
     }
 
     /// Writes out everything buffered.
-    public func flush() {
+    func flush() {
         buffer.withLock { buffer in
             var offset = 0
             while offset < buffer.count {
@@ -94,7 +94,7 @@ public final class TextOutput: Sendable {
     ///   - text: The text.
     ///   - style: The style.
     /// - Returns: The text between ANSI escapes, or unchanged.
-    public func styled(_ text: String, _ style: TextStyle) -> String {
+    func styled(_ text: String, _ style: TextStyle) -> String {
         usesColor ? style.apply(to: text) : text
     }
 }
@@ -104,7 +104,7 @@ public final class TextOutput: Sendable {
 /// ```swift
 /// let header = out.styled("POSITION", .bold)
 /// ```
-public enum TextStyle: Hashable, Sendable {
+enum TextStyle: Hashable, Sendable {
     /// Bold.
     case bold
     /// Dimmed, for secondary details.
@@ -122,7 +122,7 @@ public enum TextStyle: Hashable, Sendable {
     ///
     /// - Parameter text: The text.
     /// - Returns: The styled text.
-    public func apply(to text: String) -> String {
+    func apply(to text: String) -> String {
         let code: String
         switch self {
         case .bold: code = "1"

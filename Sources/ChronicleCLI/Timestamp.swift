@@ -1,4 +1,4 @@
-public import Foundation
+internal import Foundation
 
 /// ISO-8601 UTC times with microsecond precision, as the event line format and
 /// the tables print them (`2024-05-01T10:00:00.123456Z`).
@@ -10,14 +10,14 @@ public import Foundation
 /// let text = Timestamp.format(record.recordedAt)          // "2024-05-01T10:00:00.123456Z"
 /// let date = try Timestamp.parse("2024-05-01T12:00:00+02:00")
 /// ```
-public enum Timestamp {
+enum Timestamp {
     /// Formats a time in UTC with a `Z` suffix.
     ///
     /// - Parameters:
     ///   - date: The time.
     ///   - fractionDigits: Digits after the seconds: 6 (microseconds, the default), 3 or 0.
     /// - Returns: The ISO-8601 text.
-    public static func format(_ date: Date, fractionDigits: Int = 6) -> String {
+    static func format(_ date: Date, fractionDigits: Int = 6) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         let seconds = floorDivide(micros, 1_000_000)
         let fraction = micros - seconds * 1_000_000
@@ -43,7 +43,7 @@ public enum Timestamp {
     /// - Parameter text: The ISO-8601 text.
     /// - Returns: The time.
     /// - Throws: ``CommandError`` (bad input) naming what is wrong.
-    public static func parse(_ text: String) throws -> Date {
+    static func parse(_ text: String) throws -> Date {
         let bytes = Array(text.utf8)
         var index = 0
         func fail() -> CommandError {

@@ -8,5 +8,6 @@
 // is at-least-once (a table in PATH.payments, another SQLite file). Both fail
 // on the event types listed in TEST_APP_FAIL_TYPES (comma-separated).
 import ChronicleCLI
+import ChronicleSQLite
 
-await CommandRunner.main(TestApp.self)
+await CommandRunner.main(TestApp.self, backends: [SQLiteBackend()])

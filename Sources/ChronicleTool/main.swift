@@ -1,5 +1,7 @@
 // The standalone `chronicle` tool: the store-level commands of ChronicleCLI
-// under one root command, with ChronicleCLI's error and exit-code handling.
+// under one root command, with ChronicleCLI's error and exit-code handling,
+// opening the backends this executable ships (SQLite).
 import ChronicleCLI
+import ChronicleSQLite
 
-await CommandRunner.main(ChronicleToolCommand.self)
+await CommandRunner.main(ChronicleToolCommand.self, backends: [SQLiteBackend()])

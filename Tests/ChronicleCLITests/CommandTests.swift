@@ -1,5 +1,5 @@
 import Chronicle
-import ChronicleCLI
+@testable import ChronicleCLI
 import ChronicleSQLite
 import ChronicleTesting
 import Foundation

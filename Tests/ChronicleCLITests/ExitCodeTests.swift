@@ -113,7 +113,7 @@ struct ExitCodeTests {
         }
         func stats(_ thresholds: [String]) async -> Int32 {
             await ChronicleCommands.$consumerStatusProviders.withValue([provider]) {
-                await CommandRunner.run(TestRoot.self, arguments: ["stats", "--store", path, "--json"] + thresholds)
+                await CommandRunner.run(TestRoot.self, arguments: ["stats", "--store", path, "--json"] + thresholds, backends: [SQLiteBackend()])
             }
         }
         #expect(await stats([]) == 0)

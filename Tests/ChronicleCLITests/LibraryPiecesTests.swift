@@ -1,5 +1,6 @@
 import Chronicle
-import ChronicleCLI
+@testable import ChronicleCLI
+import ChronicleSQLite
 import Foundation
 import Testing
 
@@ -39,29 +40,36 @@ struct LibraryPiecesTests {
     }
 
     @Test func storeLocationsParse() throws {
-        #expect(try StoreLocation(parsing: "sqlite:data/events.sqlite") == .sqlite(path: "data/events.sqlite"))
-        #expect(try StoreLocation(parsing: "sqlite:///var/lib/events.sqlite") == .sqlite(path: "/var/lib/events.sqlite"))
-        #expect(try StoreLocation(parsing: "events.sqlite") == .sqlite(path: "events.sqlite"))
-        #expect(try StoreLocation(parsing: "sqlite:~/events.sqlite") == .sqlite(path: NSHomeDirectory() + "/events.sqlite"))
-        let postgres = try StoreLocation(parsing: "postgres://ada:secret@db:5432/events")
-        #expect(postgres == .postgres(url: "postgres://ada:secret@db:5432/events"))
+        let sqlite = StoreBackendRegistry([SQLiteBackend()])
+        #expect(try sqlite.location(parsing: "sqlite:data/events.sqlite") == .sqlite(path: "data/events.sqlite"))
+        #expect(try sqlite.location(parsing: "sqlite:///var/lib/events.sqlite") == .sqlite(path: "/var/lib/events.sqlite"))
+        #expect(try sqlite.location(parsing: "events.sqlite") == .sqlite(path: "events.sqlite"))
+        #expect(try sqlite.location(parsing: "sqlite:~/events.sqlite") == .sqlite(path: NSHomeDirectory() + "/events.sqlite"))
+        let postgres = StoreLocation(scheme: "postgres", address: "postgres://ada:secret@db:5432/events")
         #expect(postgres.description == "postgres://ada:***@db:5432/events")
         // Found by the store-location fuzz checks: the written form of a path
         // starting with "//" lost those slashes ("sqlite:////srv/x" named "//srv/x"
         // but was written "sqlite://srv/x", which names "srv/x").
-        let doubleSlash = try StoreLocation(parsing: "sqlite:////srv/events.sqlite")
+        let doubleSlash = try sqlite.location(parsing: "sqlite:////srv/events.sqlite")
         #expect(doubleSlash == .sqlite(path: "//srv/events.sqlite"))
-        #expect(try StoreLocation(parsing: doubleSlash.description) == doubleSlash)
-        #expect(try StoreLocation(parsing: "sqlite:data/events.sqlite").description == "sqlite:data/events.sqlite")
+        #expect(try sqlite.location(parsing: doubleSlash.description) == doubleSlash)
+        #expect(try sqlite.location(parsing: "sqlite:data/events.sqlite").description == "sqlite:data/events.sqlite")
         // Found by fuzzing: a path starting with a combining mark was written
         // "sqlite:" + mark, and `hasPrefix("sqlite:")` (which compares
         // Characters) no longer saw the scheme in it.
-        let mark = try StoreLocation(parsing: "\u{6E1}")
+        let mark = try sqlite.location(parsing: "\u{6E1}")
         #expect(mark == .sqlite(path: "\u{6E1}"))
-        #expect(try StoreLocation(parsing: mark.description) == mark)
-        #expect(try StoreLocation(parsing: "SQLite:\u{301}x") == .sqlite(path: "\u{301}x"))
-        #expect(throws: CommandError.self) { try StoreLocation(parsing: "sqlite:") }
-        #expect(throws: CommandError.self) { try StoreLocation(parsing: "redis://x") }
+        #expect(try sqlite.location(parsing: mark.description) == mark)
+        #expect(try sqlite.location(parsing: "SQLite:\u{301}x") == .sqlite(path: "\u{301}x"))
+        #expect(throws: CommandError.self) { try sqlite.location(parsing: "sqlite:") }
+        #expect(throws: CommandError.self) { try sqlite.location(parsing: "redis://x") }
+        try StoreBackendRegistry.$current.withValue(sqlite) {
+            try storeOptionsReadTheEnvironment()
+        }
+    }
+
+    private func storeOptionsReadTheEnvironment() throws {
+        #expect(try StoreLocation(parsing: "events.sqlite") == .sqlite(path: "events.sqlite"))
         #expect(try StoreOptions(store: "b.sqlite").location(environment: ["CHRONICLE_STORE": "a.sqlite"]) == .sqlite(path: "b.sqlite"))
         #expect(throws: CommandError.self) { try StoreOptions(store: nil).location(environment: [:]) }
         #expect(try StoreOptions(store: nil).location(environment: ["CHRONICLE_STORE": "a.sqlite"]) == .sqlite(path: "a.sqlite"))

@@ -33,10 +33,9 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let out = TextOutput.standardOutput
         let shop = try await Shop.open(path: options.store)
-        out.line("Store \(options.store), head at \(try await shop.store.headPosition())")
-        out.flush()
+        print("Store \(options.store), head at \(try await shop.store.headPosition())")
+        fflush(nil)  // all of stdio: the line shows before the orders are placed
 
         for product in Catalog.products {
             // The gift box is scarce, so that some orders are refused for lack of stock.
@@ -45,15 +44,13 @@ struct DemoCommand: AsyncParsableCommand {
         }
 
         let outcomes = try await placeOrders(shop)
-        out.line(
+        print(
             "Placed \(orders) orders: \(outcomes.accepted) accepted, \(outcomes.refused) refused for lack of stock, "
                 + "\(outcomes.paid) paid, \(outcomes.shipped) shipped, \(outcomes.cancelled) cancelled by customers")
 
         let runner = try shop.projectionRunner()
-        let progress = ProgressReporter(task: "read models", unit: "events")
-        try await runner.catchUp { update in progress.update(count: update.done, fraction: update.fraction) }
-        progress.finish()
-        try await DemoReport(shop: shop, runner: runner).print(to: out)
+        try await runner.catchUp()
+        print(try await DemoReport(shop: shop, runner: runner).printed())
     }
 
     struct Outcomes: Sendable {
@@ -65,8 +62,6 @@ struct DemoCommand: AsyncParsableCommand {
         let next = Shared(0)
         let outcomes = Shared(Outcomes())
         let total = orders
-        let terminal = TextOutput.standardError.isTerminal
-        let progress = ProgressReporter(task: "placing orders", unit: "orders")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<concurrency {
                 group.addTask {
@@ -82,16 +77,14 @@ struct DemoCommand: AsyncParsableCommand {
                             outcome(&outcomes)
                             return outcomes.accepted + outcomes.refused
                         }
-                        progress.update(count: Int64(done), fraction: Double(done) / Double(total))
-                        if !terminal && (done == total || done % max(1, total / 4) == 0) {
-                            TextOutput.standardError.line("placed \(done)/\(total) orders")
+                        if done == total || done % max(1, total / 4) == 0 {
+                            FileHandle.standardError.write(Data("placed \(done)/\(total) orders\n".utf8))
                         }
                     }
                 }
             }
             try await group.waitForAll()
         }
-        progress.finish()
         return outcomes.state.withLock { $0 }
     }
 

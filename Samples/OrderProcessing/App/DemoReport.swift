@@ -1,5 +1,4 @@
 import Chronicle
-import ChronicleCLI
 import ChronicleSQLite
 import OrderDomain
 
@@ -8,39 +7,35 @@ struct DemoReport {
     let shop: Shop
     let runner: ProjectionRunner
 
-    func print(to out: TextOutput) async throws {
+    func printed() async throws -> String {
+        var out: [String] = []
         let query = OrderSummaryQuery(store: shop.store)
-        out.line()
-        out.line("Orders by status (order-summary)")
-        var statuses = Table([.init("STATUS"), .init("ORDERS", alignment: .right), .init("VALUE", alignment: .right)])
+        out.append("")
+        out.append("Orders by status (order-summary)")
+        var statuses = ReportTable(["STATUS", "ORDERS", "VALUE"], rightAligned: [1, 2])
         for row in try await query.totalsByStatus() {
             statuses.append([row.status, "\(row.orders)", Money.format(row.totalCents)])
         }
-        statuses.print(to: out)
+        out.append(statuses.rendered)
 
-        out.line()
-        out.line("Sales by product (sales-by-product)")
-        var sales = Table([
-            .init("SKU"), .init("UNITS", alignment: .right), .init("ORDERS", alignment: .right),
-            .init("REVENUE", alignment: .right),
-        ])
+        out.append("")
+        out.append("Sales by product (sales-by-product)")
+        var sales = ReportTable(["SKU", "UNITS", "ORDERS", "REVENUE"], rightAligned: [1, 2, 3])
         for row in try await query.salesByProduct() {
             sales.append([row.sku, "\(row.unitsSold)", "\(row.orders)", Money.format(row.revenueCents)])
         }
-        sales.print(to: out)
+        out.append(sales.rendered)
 
-        out.line()
-        out.line("Projections")
-        var projections = Table([
-            .init("NAME"), .init("GUARANTEE"), .init("STATE"), .init("CHECKPOINT", alignment: .right),
-            .init("HEAD", alignment: .right), .init("LAG", alignment: .right),
-        ])
+        out.append("")
+        out.append("Projections")
+        var projections = ReportTable(["NAME", "GUARANTEE", "STATE", "CHECKPOINT", "HEAD", "LAG"], rightAligned: [3, 4, 5])
         for status in try await runner.status() {
             projections.append([
                 status.name, status.guarantee.rawValue, "\(status.state)", "\(status.checkpoint)", "\(status.head)",
                 "\(status.lag)",
             ])
         }
-        projections.print(to: out)
+        out.append(projections.rendered)
+        return out.joined(separator: "\n")
     }
 }

@@ -42,20 +42,16 @@ struct OrdersCommand: AsyncParsableCommand {
         let shop = try await Shop.open(path: options.store)
         try await shop.projectionRunner().catchUp()
         let rows = try await OrderSummaryQuery(store: shop.store).orders(status: status, limit: limit)
-        let out = TextOutput.standardOutput
         if json {
             let data = try JSONSerialization.data(withJSONObject: rows.map(\.json), options: [.sortedKeys])
-            out.line(String(decoding: data, as: UTF8.self))
+            print(String(decoding: data, as: UTF8.self))
             return
         }
-        var table = Table([
-            .init("ORDER"), .init("CUSTOMER"), .init("STATUS"), .init("ITEMS", alignment: .right),
-            .init("TOTAL", alignment: .right), .init("PLACED"),
-        ])
+        var table = ReportTable(["ORDER", "CUSTOMER", "STATUS", "ITEMS", "TOTAL", "PLACED"], rightAligned: [3, 4])
         for row in rows {
             table.append([row.orderId, row.customer, row.status, "\(row.itemCount)", Money.format(row.totalCents), row.placedAt])
         }
-        table.print(to: out)
+        print(table.rendered)
     }
 }
 

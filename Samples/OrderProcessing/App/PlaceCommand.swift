@@ -28,12 +28,11 @@ struct PlaceCommand: AsyncParsableCommand {
         let shop = try await Shop.open(path: options.store)
         let (id, accepted) = try await shop.placeOrder(customer: customer, items: lines)
         try await shop.projectionRunner().catchUp()
-        let out = TextOutput.standardOutput
         if accepted {
-            out.line("order \(id) placed")
+            print("order \(id) placed")
         } else {
             let order = try await shop.orders.load(id)
-            out.line("order \(id) cancelled: \(order.state.cancelReason ?? "unknown reason")")
+            print("order \(id) cancelled: \(order.state.cancelReason ?? "unknown reason")")
         }
     }
 

@@ -1,5 +1,6 @@
 // order-processing: the Chronicle sample app. See Samples/OrderProcessing/README.md.
 import ChronicleCLI
+import ChronicleSQLite
 import Foundation
 
 // The embedded store commands (projections, stats, dlq, ...) read the store from
@@ -8,4 +9,4 @@ if ProcessInfo.processInfo.environment[StoreOptions.environmentVariable] == nil 
     setenv(StoreOptions.environmentVariable, ShopOptions.defaultStore, 0)
 }
 
-await CommandRunner.main(OrderProcessingCommand.self)
+await CommandRunner.main(OrderProcessingCommand.self, backends: [SQLiteBackend()])

@@ -1,5 +1,4 @@
 internal import Chronicle
-internal import ChronicleSQLite
 
 /// The append workloads: every event is created and encoded inside the timed
 /// loop, through the typed aggregate API.
@@ -12,7 +11,8 @@ enum BenchAppendWorkloads {
     /// One order, one event per append, each expecting the version before it.
     static func stream(_ bench: BenchContext) async throws -> BenchResult {
         let count = bench.count(10_000, minimum: 2)
-        return try await bench.withFreshStore { store in
+        return try await bench.withFreshStore { opened in
+            let store = opened.events
             let orders = try bench.orders(store, cache: 1)
             var samples = BenchSamples(capacity: count)
             let timer = BenchTimer()
@@ -42,7 +42,8 @@ enum BenchAppendWorkloads {
         _ bench: BenchContext, count: Int, workload: BenchWorkload, eventsEach: Int,
         _ command: @escaping @Sendable (BenchOrder, Int) -> [any DomainEvent]
     ) async throws -> BenchResult {
-        try await bench.withFreshStore { store in
+        try await bench.withFreshStore { opened in
+            let store = opened.events
             let orders = try bench.orders(store)
             var samples = BenchSamples(capacity: count)
             let timer = BenchTimer()
@@ -63,7 +64,8 @@ enum BenchAppendWorkloads {
     /// and the layer above it; beside the C program, it is the store's own overhead.
     static func storeAlone(_ bench: BenchContext) async throws -> BenchResult {
         let count = bench.count(10_000)
-        return try await bench.withFreshStore { store in
+        return try await bench.withFreshStore { opened in
+            let store = opened.events
             let registry = try bench.orders(store).registry
             let placed = try registry.encode(BenchOrder(id: "0").place(0)[0])
             var samples = BenchSamples(capacity: count)
@@ -86,7 +88,8 @@ enum BenchAppendWorkloads {
     static func concurrent(_ bench: BenchContext) async throws -> BenchResult {
         let tasks = 16
         let perTask = max(1, bench.count(20_000) / tasks)
-        return try await bench.withFreshStore { store in
+        return try await bench.withFreshStore { opened in
+            let store = opened.events
             let orders = try bench.orders(store, cache: tasks)
             let timer = BenchTimer()
             let samples = try await withThrowingTaskGroup(of: BenchSamples.self) { group in

@@ -1,5 +1,5 @@
 internal import ArgumentParser
-internal import ChronicleSQLite
+internal import Chronicle
 internal import Foundation
 
 /// `chronicle bench`: measures appends, loads, replay, projection rebuild and
@@ -51,14 +51,17 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let selected = try selectedWorkloads()
-        guard let durability = SQLiteDurability(rawValue: durability.lowercased()) else {
-            throw CommandError(.badInput, "--durability must be full or normal, got '\(self.durability)'")
+        let (backend, location, description, temporary) = try benchStore()
+        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
+        let durability = durability.lowercased()
+        guard backend.durabilities.contains(durability) else {
+            let names = backend.durabilities
+            let choices = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined()
+            throw CommandError(.badInput, "--durability must be \(choices), got '\(self.durability)'")
         }
         guard scale > 0, scale <= 100 else { throw CommandError(.badInput, "--scale must be above 0 and at most 100") }
-        let (path, description, temporary) = try storePath()
-        defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
-        let bench = BenchContext(scale: scale, durability: durability, storePath: path)
-        var settings = BenchSettings(store: description, durability: durability, scale: scale)
+        let bench = BenchContext(scale: scale, backend: backend, durability: durability, location: location)
+        var settings = BenchSettings(store: description, backend: backend, durability: durability, scale: scale)
         let out = TextOutput.standardOutput
         let err = TextOutput.standardError
         if settings.build == "debug" {
@@ -102,25 +105,31 @@ struct BenchCommand: AsyncParsableCommand {
         return BenchWorkload.allCases.filter(chosen.contains)
     }
 
-    /// The store file, its description, and the temporary directory to remove afterwards.
-    private func storePath() throws -> (String, String, URL?) {
+    /// The backend, the store location, its description, and the temporary
+    /// directory to remove afterwards.
+    private func benchStore() throws -> (any StoreBenchmarking, StoreLocation, String, URL?) {
+        let registry = StoreBackendRegistry.current
         guard let store else {
+            guard let backend = registry.backends.first(where: \.opensBarePaths) as? any StoreBenchmarking
+                ?? registry.backends.lazy.compactMap({ $0 as? any StoreBenchmarking }).first
+            else {
+                throw CommandError(.failure, "this tool registers no store backend that bench can measure")
+            }
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("chronicle-bench-\(UUID().uuidString)", isDirectory: true)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return (directory.appendingPathComponent("bench.sqlite").path,
+            return (backend, backend.temporaryLocation(in: directory.path),
                     "temporary file in \(FileManager.default.temporaryDirectory.path)", directory)
         }
-        switch try StoreLocation(parsing: store) {
-        case .postgres:
-            throw CommandError(.failure, "PostgreSQL stores are not supported by this build of chronicle yet; use sqlite:PATH")
-        case .sqlite(let path):
-            if FileManager.default.fileExists(atPath: path) {
-                throw CommandError(
-                    .badInput,
-                    "'\(path)' exists: bench creates and removes a fresh store for each workload, so name a file that does not exist")
-            }
-            return (path, "sqlite:\(path)", nil)
+        let location = try registry.location(parsing: store)
+        guard let backend = try registry.backend(for: location) as? any StoreBenchmarking else {
+            throw CommandError(.failure, "bench cannot measure \(try registry.backend(for: location).name) stores")
         }
+        if backend.storeExists(at: location) {
+            throw CommandError(
+                .badInput,
+                "'\(location.address)' exists: bench creates and removes a fresh store for each workload, so name a file that does not exist")
+        }
+        return (backend, location, location.description, nil)
     }
 }

@@ -1,16 +1,17 @@
 internal import Chronicle
-internal import ChronicleSQLite
 internal import Foundation
 
 /// What every workload of a `chronicle bench` run shares: the scale, the
-/// durability, and where fresh stores are created.
+/// backend and its durability, and where fresh stores are created.
 struct BenchContext: Sendable {
     /// Multiplies every count (0.01 for a quick check).
     let scale: Double
-    /// The durability of every store.
-    let durability: SQLiteDurability
-    /// The store file each workload creates afresh, then removes.
-    let storePath: String
+    /// The backend whose stores are measured.
+    let backend: any StoreBenchmarking
+    /// The durability of every store, one of the backend's.
+    let durability: String
+    /// The store each workload creates afresh, then removes.
+    let location: StoreLocation
 
     /// `count` times the scale, at least `minimum`.
     func count(_ count: Int, minimum: Int = 1) -> Int {
@@ -18,28 +19,16 @@ struct BenchContext: Sendable {
     }
 
     /// Runs `body` on a new, empty store, then closes and removes it.
-    func withFreshStore<T>(_ body: (SQLiteEventStore) async throws -> T) async throws -> T {
-        removeStoreFiles()
-        defer { removeStoreFiles() }
-        let store = try await SQLiteEventStore(path: storePath, options: .init(durability: durability))
-        do {
-            let result = try await body(store)
-            try store.close()
-            return result
-        } catch {
-            try? store.close()
-            throw error
-        }
+    func withFreshStore<T>(_ body: (any BackendStore) async throws -> T) async throws -> T {
+        backend.removeStore(at: location)
+        defer { backend.removeStore(at: location) }
+        let store = try await backend.openForBenchmark(location, durability: durability)
+        defer { store.close() }
+        return try await body(store)
     }
 
     /// The repository workloads use; `cache` keeps that many orders in memory.
-    func orders(_ store: SQLiteEventStore, cache: Int = 0) throws -> AggregateRepository<BenchOrder> {
+    func orders(_ store: some EventStore, cache: Int = 0) throws -> AggregateRepository<BenchOrder> {
         try AggregateRepository<BenchOrder>(store: store, options: .init(cacheCapacity: cache))
-    }
-
-    func removeStoreFiles() {
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            try? FileManager.default.removeItem(atPath: storePath + suffix)
-        }
     }
 }

@@ -1,5 +1,4 @@
 internal import Chronicle
-internal import ChronicleSQLite
 internal import Foundation
 
 /// Loading an aggregate, with and without a snapshot, and replaying the whole log.
@@ -9,14 +8,15 @@ enum BenchReadWorkloads {
     static func load(_ bench: BenchContext, snapshot: Bool) async throws -> BenchResult {
         let events = bench.count(1_000, minimum: 2)
         let loads = Int(ProcessInfo.processInfo.environment["CHRONICLE_BENCH_LOADS"] ?? "") ?? 50
-        return try await bench.withFreshStore { store in
+        return try await bench.withFreshStore { opened in
+            let store = opened.events
             let writer = try bench.orders(store, cache: 1)
             try await writer.create("big") { $0.place(0) }
             for n in 1..<events { try await writer.execute("big") { $0.addItem(n) } }
             let orders: AggregateRepository<BenchOrder>
             if snapshot {
                 orders = try AggregateRepository<BenchOrder>(
-                    store: store, snapshots: SQLiteSnapshotStore(store), policy: .never)
+                    store: store, snapshots: opened.snapshots, policy: .never)
                 try await orders.saveSnapshot(of: "big")
             } else {
                 orders = try bench.orders(store)
@@ -42,7 +42,8 @@ enum BenchReadWorkloads {
     /// reading the next page while this one is decoded.
     static func replayAll(_ bench: BenchContext) async throws -> BenchResult {
         let events = bench.count(3_000) * 10
-        return try await bench.withFreshStore { store in
+        return try await bench.withFreshStore { opened in
+            let store = opened.events
             let registry = try await BenchLog.populate(store, orders: events / 10)
             let pageSize = 1_000
             var samples = BenchSamples(capacity: events / pageSize + 1)
@@ -81,7 +82,7 @@ enum BenchReadWorkloads {
 /// append), for the workloads that read a large log.
 enum BenchLog {
     /// Appends `orderCount` orders of ten events and returns the registry that decodes them.
-    static func populate(_ store: SQLiteEventStore, orders orderCount: Int) async throws -> EventTypeRegistry {
+    static func populate(_ store: some EventStore, orders orderCount: Int) async throws -> EventTypeRegistry {
         let registry = try EventTypeRegistry()
             .registering(BenchOrderPlaced.self).registering(BenchItemAdded.self).registering(BenchOrderPaid.self)
         var n = 0

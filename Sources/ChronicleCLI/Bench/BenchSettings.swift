@@ -1,24 +1,25 @@
 internal import Chronicle
-internal import ChronicleSQLite
 internal import Foundation
-internal import GRDB
 
 /// The conditions a `chronicle bench` run measured under, printed with its figures.
 struct BenchSettings: Sendable {
     /// Where the stores were: `"temporary file in DIR"` or the `--store` location.
     let store: String
-    let durability: SQLiteDurability
+    let durability: String
+    /// The backend's name (`SQLite`), printed before its engine version.
+    let backendName: String
     let scale: Double
     /// `"release"` or `"debug"`: figures of a debug build mean little.
     let build: String
-    let sqliteVersion: String
+    /// The version of the backend's database engine.
+    let engineVersion: String
     let processors: Int
     /// The 1, 5 and 15 minute load averages before the first workload.
     let loadBefore: [Double]
     /// The same after the last workload (set when the run ends).
     var loadAfter: [Double] = []
 
-    init(store: String, durability: SQLiteDurability, scale: Double) {
+    init(store: String, backend: any StoreBenchmarking, durability: String, scale: Double) {
         self.store = store
         self.durability = durability
         self.scale = scale
@@ -27,8 +28,8 @@ struct BenchSettings: Sendable {
         #else
             build = "release"
         #endif
-        sqliteVersion = (try? DatabaseQueue().read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") })
-            .flatMap { $0 } ?? "unknown"
+        backendName = backend.name
+        engineVersion = backend.engineVersion ?? "unknown"
         processors = ProcessInfo.processInfo.activeProcessorCount
         loadBefore = Self.loadAverage()
     }
@@ -42,8 +43,8 @@ struct BenchSettings: Sendable {
 
     var json: JSONValue {
         .object([
-            ("store", .string(store)), ("durability", .string(durability.rawValue)), ("scale", .double(scale)),
-            ("build", .string(build)), ("sqlite", .string(sqliteVersion)), ("processors", .int(Int64(processors))),
+            ("store", .string(store)), ("durability", .string(durability)), ("scale", .double(scale)),
+            ("build", .string(build)), (backendName.lowercased(), .string(engineVersion)), ("processors", .int(Int64(processors))),
             ("load_average_before", .array(loadBefore.map(JSONValue.double))),
             ("load_average_after", .array(loadAfter.map(JSONValue.double))),
             ("chronicle", .string(ChronicleCommands.version)),
@@ -53,7 +54,7 @@ struct BenchSettings: Sendable {
 
     var text: String {
         let load = loadBefore.map { String(format: "%.2f", $0) }.joined(separator: " ")
-        return "store: \(store); durability \(durability.rawValue); scale \(scale == scale.rounded() ? String(Int(scale)) : String(scale)); "
-            + "\(build) build; SQLite \(sqliteVersion); \(processors) processors; load average \(load)"
+        return "store: \(store); durability \(durability); scale \(scale == scale.rounded() ? String(Int(scale)) : String(scale)); "
+            + "\(build) build; \(backendName) \(engineVersion); \(processors) processors; load average \(load)"
     }
 }

@@ -1,5 +1,4 @@
 internal import Chronicle
-internal import ChronicleSQLite
 
 /// How long an appended event takes to reach a subscriber in the same process.
 enum BenchSubscriptionWorkload {
@@ -7,7 +6,8 @@ enum BenchSubscriptionWorkload {
     /// its event, and records the time from calling `create` to the delivery.
     static func latency(_ bench: BenchContext) async throws -> BenchResult {
         let count = bench.count(1_000, minimum: 10)
-        return try await bench.withFreshStore { store in
+        return try await bench.withFreshStore { opened in
+            let store = opened.events
             let orders = try bench.orders(store)
             let (deliveries, continuation) = AsyncStream.makeStream(of: Delivery.self)
             let subscriber = Task {
