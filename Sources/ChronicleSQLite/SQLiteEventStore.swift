@@ -6,7 +6,8 @@ internal import GRDB
 ///
 /// One writer and several concurrent readers. Appends run in `BEGIN IMMEDIATE`
 /// transactions; writers in other processes on the same file take turns within
-/// ``Options/busyTimeout`` instead of failing. Durability is `synchronous=FULL`
+/// ``Options/busyTimeout`` instead of failing, waiting on a thread of the
+/// store's own rather than the calling task's. Durability is `synchronous=FULL`
 /// unless ``Options/durability`` says `.normal` (see ``SQLiteDurability``).
 ///
 /// Opening checks the file first and refuses, without changing it, a file that
