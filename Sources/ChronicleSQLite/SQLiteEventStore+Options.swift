@@ -16,6 +16,12 @@ extension SQLiteEventStore {
         /// lock before failing, in seconds (default 30). Writers in several
         /// processes take turns within this time instead of failing with
         /// "database is locked".
+        ///
+        /// The waiting happens on a thread of the store's own, never on a thread
+        /// of Swift's cooperative pool: an append or read first tries without
+        /// waiting, on the calling thread, and only when the file is locked runs
+        /// again elsewhere while the calling task is suspended. Other tasks of the
+        /// process keep running meanwhile.
         public var busyTimeout: Double
         /// The most reader connections kept open between reads (default 4).
         /// More reads at once than this open connections of their own, closed

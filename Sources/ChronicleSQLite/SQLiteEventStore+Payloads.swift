@@ -12,8 +12,8 @@ extension SQLiteEventStore: StreamPayloadReading {
         try AppendValidation.checkLimit(limit)
         let name = stream.description
         try Task.checkCancellation()
-        return try mappingErrors {
-            try SQLiteConnections.readStatement(readers) { db in
+        return try await withMappedErrors {
+            try await SQLiteConnections.readStatement(readers) { db in
                 let raw = SQLiteRawStatement(
                     try db.cachedStatement(
                         sql: "SELECT position, version, type, schema_version, data FROM chronicle_events "

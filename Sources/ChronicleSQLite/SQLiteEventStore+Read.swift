@@ -17,8 +17,8 @@ extension SQLiteEventStore {
         }
         let name = stream.description
         try Task.checkCancellation()
-        return try mappingErrors {
-            try SQLiteConnections.readStatement(readers) { db in
+        return try await withMappedErrors {
+            try await SQLiteConnections.readStatement(readers) { db in
                 try SQLiteRowDecoding.records(
                     db.cachedStatement(sql: sql), arguments: [.text(name), .integer(version), .integer(Int64(limit))],
                     limit: limit)
@@ -48,8 +48,8 @@ extension SQLiteEventStore {
             + conditions.joined(separator: " AND ") + " ORDER BY position LIMIT ?"
         let cacheable = filter.isAll
         try Task.checkCancellation()
-        return try mappingErrors {
-            try SQLiteConnections.readStatement(readers) { db in
+        return try await withMappedErrors {
+            try await SQLiteConnections.readStatement(readers) { db in
                 let statement = cacheable ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
                 return try SQLiteRowDecoding.records(statement, arguments: statementArguments, limit: limit)
             }
@@ -59,8 +59,8 @@ extension SQLiteEventStore {
     public func streamVersion(_ stream: StreamName) async throws -> Int64 {
         let name = stream.description
         try Task.checkCancellation()
-        return try mappingErrors {
-            try SQLiteConnections.readStatement(readers) { db in
+        return try await withMappedErrors {
+            try await SQLiteConnections.readStatement(readers) { db in
                 try Int64.fetchOne(
                     db.cachedStatement(sql: SQLiteStreamQueries.version),
                     arguments: [name]) ?? 0
@@ -70,8 +70,8 @@ extension SQLiteEventStore {
 
     public func headPosition() async throws -> GlobalPosition {
         try Task.checkCancellation()
-        return try mappingErrors {
-            try SQLiteConnections.readStatement(readers) { db in
+        return try await withMappedErrors {
+            try await SQLiteConnections.readStatement(readers) { db in
                 GlobalPosition(
                     try Int64.fetchOne(db.cachedStatement(sql: "SELECT max(position) FROM chronicle_events")) ?? 0)
             }

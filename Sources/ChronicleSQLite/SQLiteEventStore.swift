@@ -6,7 +6,8 @@ internal import GRDB
 ///
 /// One writer and several concurrent readers. Appends run in `BEGIN IMMEDIATE`
 /// transactions; writers in other processes on the same file take turns within
-/// ``Options/busyTimeout`` instead of failing. Durability is `synchronous=FULL`
+/// ``Options/busyTimeout`` instead of failing, waiting on a thread of the
+/// store's own rather than the calling task's. Durability is `synchronous=FULL`
 /// unless ``Options/durability`` says `.normal` (see ``SQLiteDurability``).
 ///
 /// Opening checks the file first and refuses, without changing it, a file that
@@ -54,14 +55,23 @@ public final class SQLiteEventStore: EventStore {
         }
         self.path = path
         self.options = options
-        let state = try SQLiteFileInspection.inspect(path: path, integrityCheckLimit: options.integrityCheckLimit)
+        // Opening reads the file and may wait for another process's lock (a
+        // migration, WAL recovery): on a thread of its own, not the caller's
+        // (see SQLiteConnections).
+        let state = try await SQLiteConnections.elsewhere {
+            try SQLiteFileInspection.inspect(path: path, integrityCheckLimit: options.integrityCheckLimit)
+        }
+        let writerBusyWait = SQLiteBusyWait(timeout: options.busyTimeout)
         var configuration = Configuration()
-        configuration.busyMode = .timeout(options.busyTimeout)
+        configuration.busyMode = writerBusyWait.busyMode
         configuration.maximumReaderCount = options.maximumReaderCount
         configuration.label = "Chronicle.SQLiteEventStore"
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            groupCommit = SQLiteGroupCommit(pool: pool, signal: appendSignal)
+            let pool = try await SQLiteConnections.elsewhere {
+                try DatabasePool(path: path, configuration: configuration)
+            }
+            self.pool = pool
+            groupCommit = SQLiteGroupCommit(pool: pool, signal: appendSignal, busyWait: writerBusyWait)
             readers = SQLiteReaders(
                 path: path, busyTimeout: options.busyTimeout, maximumIdle: options.maximumReaderCount)
             // GRDB sets synchronous=NORMAL on the writer when it enables WAL; apply
@@ -71,7 +81,7 @@ public final class SQLiteEventStore: EventStore {
                 try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
             }
             if state != .chronicle(schemaVersion: SQLiteSchema.currentVersion) {
-                try SQLiteSchema.migrator.migrate(pool)
+                try await SQLiteConnections.elsewhere { try SQLiteSchema.migrator.migrate(pool) }
             }
             if options.indexesCategories, try await !pool.read(SQLiteCategoryIndex.exists) {
                 try await pool.write(SQLiteCategoryIndex.create)

@@ -12,6 +12,16 @@ internal import GRDB
 /// append that finds no leader leads at once, so an uncontended append costs no
 /// thread hop and no waiting.
 ///
+/// The leader's thread belongs to Swift's cooperative pool, so it never waits
+/// for the write lock: its attempt runs without a busy wait (see
+/// ``SQLiteBusyWait``), and when another connection holds the lock (another
+/// process, or a GRDB write of this store waiting for one) the requests not yet
+/// written run again on a thread of their own that waits up to the busy
+/// timeout, while the leader's task is suspended (``SQLiteConnections/elsewhere(_:)``).
+/// A request that met the lock has nothing stored: it fails at `BEGIN
+/// IMMEDIATE`, or its transaction is rolled back. While the writer met a lock
+/// in the last moments, leaders go to the waiting thread straight away.
+///
 /// Coalescing changes no outcome: the requests of a batch run in arrival order,
 /// each in a savepoint of its own, with its own expected-version check,
 /// idempotency and errors, exactly as if they had run one after another. A
@@ -65,10 +75,13 @@ final class SQLiteGroupCommit: Sendable {
     private let state = Locked(State())
     private let pool: DatabasePool
     private let signal: AppendSignal
+    private let busyWait: SQLiteBusyWait
 
-    init(pool: DatabasePool, signal: AppendSignal) {
+    /// - Parameter busyWait: The writer connection's busy policy.
+    init(pool: DatabasePool, signal: AppendSignal, busyWait: SQLiteBusyWait) {
         self.pool = pool
         self.signal = signal
+        self.busyWait = busyWait
     }
 
     /// The batches so far.
@@ -100,12 +113,12 @@ final class SQLiteGroupCommit: Sendable {
             }
             if case .done(let outcome) = turn { return try outcome.get() }
         }
-        return try lead(request)
+        return try await lead(request)
     }
 
     /// Writes `own` and the requests waiting now in one transaction, hands out
     /// the results, and passes the lead on.
-    private func lead(_ own: Request) throws -> [AppendResult] {
+    private func lead(_ own: Request) async throws -> [AppendResult] {
         let followers = state.withLock { state -> [Waiter] in
             var events = own.eventCount
             var count = 0
@@ -120,7 +133,7 @@ final class SQLiteGroupCommit: Sendable {
             state.statistics.largestBatch = max(state.statistics.largestBatch, count + 1)
             return Array(state.waiting.prefix(count))
         }
-        let outcomes = write([own] + followers.map(\.request))
+        let outcomes = await write([own] + followers.map(\.request))
         if outcomes.contains(where: { (try? $0.get())?.contains { $0.positions != nil } == true }) {
             signal.signal()
         }
@@ -138,21 +151,52 @@ final class SQLiteGroupCommit: Sendable {
         return try outcomes[0].get()
     }
 
-    /// Runs the requests on the writer connection, from this thread.
-    private func write(_ requests: [Request]) -> [Outcome] {
+    /// Runs the requests on the writer connection: from this thread without
+    /// waiting for the write lock, then, for those that met it, from a thread
+    /// that waits.
+    private func write(_ requests: [Request]) async -> [Outcome] {
+        var outcomes: [Outcome] = []
+        if !busyWait.metLockRecently {
+            outcomes = write(requests, waiting: false)
+            if outcomes.count == requests.count { return outcomes }
+        }
+        let rest = Array(requests[outcomes.count...])
+        // `write(_:waiting:)` returns an outcome for each request when it waits.
+        return await outcomes + SQLiteConnections.elsewhere { write(rest, waiting: true) }
+    }
+
+    /// Runs the requests on the writer connection, from this thread. Without
+    /// waiting, stops at the first request that meets the lock, and returns the
+    /// outcomes of those before it (nothing of it or of later ones is stored).
+    private func write(_ requests: [Request], waiting: Bool) -> [Outcome] {
         do {
             return try SQLiteConnections.write(pool) { db in
-                if requests.count == 1 { return [Outcome { try Self.alone(requests[0], in: db) }] }
-                do {
-                    return try Self.together(requests, in: db)
-                } catch {
-                    // Nothing of the batch is stored: give each request the outcome it has alone.
-                    return requests.map { request in Outcome { try Self.alone(request, in: db) } }
-                }
+                if waiting { return Self.write(requests, in: db, stoppingWhenBusy: false) }
+                return busyWait.withoutWaiting { Self.write(requests, in: db, stoppingWhenBusy: true) }
             }
         } catch {
             return requests.map { _ in .failure(error) }
         }
+    }
+
+    private static func write(_ requests: [Request], in db: Database, stoppingWhenBusy: Bool) -> [Outcome] {
+        if requests.count > 1 {
+            do {
+                return try together(requests, in: db)
+            } catch where stoppingWhenBusy && SQLiteBusyWait.isBusy(error) {
+                return []
+            } catch {
+                // Nothing of the batch is stored: give each request the outcome it has alone.
+            }
+        }
+        var outcomes: [Outcome] = []
+        outcomes.reserveCapacity(requests.count)
+        for request in requests {
+            let outcome = Outcome { try alone(request, in: db) }
+            if stoppingWhenBusy, case .failure(let error) = outcome, SQLiteBusyWait.isBusy(error) { break }
+            outcomes.append(outcome)
+        }
+        return outcomes
     }
 
     /// One request in its own transaction: the fast path, then the careful path

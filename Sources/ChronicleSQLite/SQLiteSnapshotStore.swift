@@ -52,8 +52,8 @@ public final class SQLiteSnapshotStore: SnapshotStore {
     public func latestSnapshot(for stream: StreamName) async throws -> Snapshot? {
         let name = stream.description
         try Task.checkCancellation()
-        return try eventStore.mappingErrors {
-            try SQLiteConnections.readStatement(eventStore.readers) { db in
+        return try await eventStore.withMappedErrors {
+            try await SQLiteConnections.readStatement(eventStore.readers) { db in
                 guard
                     let row = try Row.fetchOne(
                         db.cachedStatement(

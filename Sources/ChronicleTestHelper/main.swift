@@ -26,6 +26,11 @@
 //     cycles for S seconds; reports memory and open files, then checks every
 //     invariant. Run through Scripts/soak.sh.
 //
+//   ChronicleTestHelper hold-write-lock --store PATH --seconds S
+//     Holds the file's write lock (BEGIN IMMEDIATE) for S seconds; prints
+//     "holding", then "releasing <unix ns>" just before letting it go (see
+//     HoldWriteLockCommand).
+//
 //   ChronicleTestHelper fork-ids
 //     Prints four random command ids from a forked child, then four from the
 //     parent (see ForkIdsCommand).
@@ -38,8 +43,9 @@ do {
     case "project": try await ProjectCommand.run()
     case "crash-writer": try await CrashWriterCommand.run()
     case "soak": try await SoakCommand.run()
+    case "hold-write-lock": try HoldWriteLockCommand.run()
     case "fork-ids": ForkIdsCommand.run()
-    default: fail("unknown command; expected append, seed, project, crash-writer, soak or fork-ids")
+    default: fail("unknown command; expected append, seed, project, crash-writer, soak, hold-write-lock or fork-ids")
     }
 } catch {
     fail("\(error)")
