@@ -25,11 +25,11 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
 
     public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
         try AppendValidation.checkLimit(limit)
-        return Array(entries.filter { subscriber == nil || $0.subscriber == subscriber }.prefix(limit))
+        return Array(entries.lazy.filter { Self.matches($0, subscriber) }.prefix(limit))
     }
 
     public func count(subscriber: String?) async throws -> Int {
-        entries.filter { subscriber == nil || $0.subscriber == subscriber }.count
+        entries.count { Self.matches($0, subscriber) }
     }
 
     @discardableResult
@@ -42,7 +42,7 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
     @discardableResult
     public func purge(subscriber: String?) async throws -> Int {
         let before = entries.count
-        entries.removeAll { subscriber == nil || $0.subscriber == subscriber }
+        entries.removeAll { Self.matches($0, subscriber) }
         return before - entries.count
     }
 
@@ -59,5 +59,13 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
 
     public func deadLetter(id: Int64) async throws -> DeadLetter? {
         entries.first { $0.id == id }
+    }
+
+    /// Whether an entry belongs to `subscriber` (every entry when `nil`). Names
+    /// are bytes, as in every store: `==` on `String` would match canonically
+    /// equivalent spellings.
+    private static func matches(_ letter: DeadLetter, _ subscriber: String?) -> Bool {
+        guard let subscriber else { return true }
+        return letter.subscriber.utf8.elementsEqual(subscriber.utf8)
     }
 }
