@@ -1,4 +1,4 @@
-public import Chronicle
+internal import Chronicle
 internal import Foundation
 
 /// The exactly-once contract of ``Chronicle/RunnableProjection`` as executable
