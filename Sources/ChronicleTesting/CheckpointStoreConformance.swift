@@ -56,6 +56,17 @@ public enum CheckpointStoreConformance {
                     "the time of the last save is not before the first")
                 try Expect.equal(try await store.checkpoints().count, 1, "still one checkpoint")
             },
+            StoreConformanceCheck("a negative position is an invalidArgument error and changes nothing") { store in
+                try await store.save(5, named: "mailer")
+                try await Expect.error(.invalidArgument, "saving position -1") {
+                    try await store.save(GlobalPosition(-1), named: "mailer")
+                }
+                try await Expect.error(.invalidArgument, "saving position -1 under a new name") {
+                    try await store.save(GlobalPosition(-1), named: "other")
+                }
+                try Expect.equal(try await store.checkpoint(named: "mailer")?.position, 5, "the stored checkpoint")
+                try Expect.equal(try await store.checkpoints().map(\.name), ["mailer"], "no checkpoint added")
+            },
             StoreConformanceCheck("names are independent") { store in
                 try await store.save(7, named: "a")
                 try await store.save(9, named: "b")

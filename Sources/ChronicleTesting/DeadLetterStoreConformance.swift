@@ -97,6 +97,16 @@ public enum DeadLetterStoreConformance {
                 try Expect.equal(listed, letters.sorted { $0.id < $1.id }, "the listing holds every entry, in id order")
                 try Expect.equal(try await store.count(subscriber: "even"), 25, "even entries")
             },
+            StoreConformanceCheck("fewer than one attempt is an invalidArgument error and stores nothing") { store in
+                let event = DeadLetterFixtures.event(position: 5)
+                try await Expect.error(.invalidArgument, "parking with 0 attempts") {
+                    try await store.park(event, subscriber: "a", error: "e", attempts: 0)
+                }
+                try await Expect.error(.invalidArgument, "parking with -3 attempts") {
+                    try await store.park(event, subscriber: "a", error: "e", attempts: -3)
+                }
+                try Expect.equal(try await store.count(subscriber: nil), 0, "nothing stored")
+            },
             StoreConformanceCheck("one event parked twice is two entries") { store in
                 let event = DeadLetterFixtures.event(position: 5)
                 let first = try await store.park(event, subscriber: "a", error: "e", attempts: 1)

@@ -10,7 +10,8 @@
 ///   one used before, even after the newest entry was removed or all were
 ///   purged (an id a person read in a listing names that entry or nothing).
 ///   Parks from several tasks at once get distinct ids; parking one event twice
-///   makes two entries.
+///   makes two entries. Fewer than one attempt throws `EventStoreError`
+///   `.invalidArgument` and stores nothing (``AppendValidation/checkAttempts(_:)``).
 /// - ``deadLetters(subscriber:limit:)`` lists entries in id order; `nil` lists all
 ///   subscribers. A limit below 1 throws `EventStoreError` `.invalidArgument`.
 /// - ``remove(id:)`` and ``purge(subscriber:)`` report how many entries went;

@@ -12,7 +12,8 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
 
     @discardableResult
     public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
-        table.park(event, subscriber: subscriber, error: error, attempts: attempts)
+        try AppendValidation.checkAttempts(attempts)
+        return table.park(event, subscriber: subscriber, error: error, attempts: attempts)
     }
 
     public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {

@@ -85,6 +85,7 @@ public final class InMemoryProjectionStore: CheckpointStore, DeadLetterStore, Se
     }
 
     public func save(_ position: GlobalPosition, named name: String) async throws {
+        try AppendValidation.checkCheckpoint(position)
         state.withLock { $0.checkpoints.save(position, named: name) }
     }
 
@@ -98,7 +99,8 @@ public final class InMemoryProjectionStore: CheckpointStore, DeadLetterStore, Se
 
     @discardableResult
     public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
-        state.withLock { $0.deadLetters.park(event, subscriber: subscriber, error: error, attempts: attempts) }
+        try AppendValidation.checkAttempts(attempts)
+        return state.withLock { $0.deadLetters.park(event, subscriber: subscriber, error: error, attempts: attempts) }
     }
 
     public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {

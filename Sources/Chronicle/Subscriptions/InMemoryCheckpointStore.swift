@@ -13,6 +13,7 @@ public actor InMemoryCheckpointStore: CheckpointStore {
     public func checkpoint(named name: String) async throws -> Checkpoint? { table.checkpoint(named: name) }
 
     public func save(_ position: GlobalPosition, named name: String) async throws {
+        try AppendValidation.checkCheckpoint(position)
         table.save(position, named: name)
     }
 
