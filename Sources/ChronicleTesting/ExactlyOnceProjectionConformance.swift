@@ -66,6 +66,16 @@ public enum ExactlyOnceProjectionConformance {
                 try await run.expectApplied([run.events[0]], "only the first batch")
                 try Expect.equal(try await run.projection.checkpoint(), run.events[0].position, "the checkpoint stays")
             },
+            StoreConformanceCheck("prepare again, as every run does, keeps the read model and the checkpoint") {
+                harness in
+                let run = try await Run(harness)
+                try await run.projection.apply(Array(run.events[..<3]), through: run.events[2].position)
+                let restarted = try await harness.projection(named: Run.name) { _ in false }
+                try await restarted.prepare()
+                try await run.projection.prepare()
+                try await run.expectApplied(Array(run.events[..<3]), "the read model")
+                try Expect.equal(try await restarted.checkpoint(), run.events[2].position, "the checkpoint")
+            },
             StoreConformanceCheck("an empty batch moves the checkpoint only") { harness in
                 let run = try await Run(harness)
                 try await run.projection.apply([], through: run.events[3].position)
@@ -203,6 +213,26 @@ public enum ExactlyOnceProjectionConformance {
                     try await run.projection.retry(run.events[2], deadLetter: letter.id, advancingCheckpoint: false),
                     .gone, "a second retry of the same entry")
                 try await run.expectApplied(run.events, "still every event once")
+            },
+            StoreConformanceCheck("two retries of one dead letter at once apply the event once") { harness in
+                let run = try await Run(harness)
+                try await run.projection.apply(Array(run.events[..<2]), through: run.events[1].position)
+                let letter = try await run.parkFailing(run.events[2], skip: true)
+                run.failing.set([])
+                let second = try await harness.projection(named: Run.name) { _ in false }
+                let results = try await withThrowingTaskGroup(of: DeadLetterRetryResult.self) { group in
+                    for runner in [run.projection, second] {
+                        group.addTask {
+                            try await runner.retry(run.events[2], deadLetter: letter.id, advancingCheckpoint: false)
+                        }
+                    }
+                    var results: [DeadLetterRetryResult] = []
+                    for try await result in group { results.append(result) }
+                    return results
+                }
+                try Expect.equal(results.filter { $0 == .applied }.count, 1, "one retry applied: \(results)")
+                try Expect.equal(results.filter { $0 == .gone }.count, 1, "the other found the entry gone: \(results)")
+                try await run.expectApplied(Array(run.events[..<3]), "the retried event once")
             },
             StoreConformanceCheck("retry of an event the checkpoint reached removes the entry and applies nothing") {
                 harness in
