@@ -46,4 +46,27 @@ struct SQLiteDeadLetterIdTests {
         #expect(after.id > next.id)
         try store.close()
     }
+
+    @Test func twoStoresOnOneFileParkWithDistinctIds() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("shared.sqlite")
+        let first = try await SQLiteEventStore(path: path, options: .init(durability: .normal))
+        let second = try await SQLiteEventStore(path: path, options: .init(durability: .normal))
+        let event = EventRecord(
+            position: 1, stream: try StreamName("order-1"), version: 1, id: UUID(), type: "E", schemaVersion: 1,
+            data: Data("{}".utf8), metadata: EventMetadata(), recordedAt: Date())
+        let ids = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for index in 0..<40 {
+                let store = index.isMultiple(of: 2) ? first : second
+                group.addTask { try await store.deadLetters.park(event, subscriber: "s", error: "e", attempts: 1).id }
+            }
+            var ids: [Int64] = []
+            for try await id in group { ids.append(id) }
+            return ids
+        }
+        #expect(Set(ids).count == 40)
+        #expect(try await first.deadLetters.deadLetters(subscriber: nil, limit: 100).map(\.id) == ids.sorted())
+        try first.close()
+        try second.close()
+    }
 }
