@@ -47,6 +47,8 @@ sanitizer_subset+='|SQLiteProjectionTests/(readModelAndCheckpointCommitTogether|
 sanitizer_subset+='|twentyConcurrentCommands|SQLiteMultiProcessTests|SQLiteGroupCommitTests'
 # Replays read a long stream ahead on several tasks (both stores).
 sanitizer_subset+='|AggregateReplayTests'
+# The store suites park, save and retry from many tasks at once (both stores).
+sanitizer_subset+='|StoreConformanceTests|ExactlyOnceConformanceTests'
 
 run_sanitizer() {
     local sanitizer=$1 scratch

@@ -18,6 +18,7 @@ public struct SQLiteCheckpointStore: CheckpointStore {
     }
 
     public func save(_ position: GlobalPosition, named name: String) async throws {
+        try AppendValidation.checkCheckpoint(position)
         try await store.withMappedErrors {
             try await store.pool.write { db in try Self.save(position, named: name, in: db) }
         }

@@ -14,7 +14,8 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
 
     @discardableResult
     public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
-        try await store.withMappedErrors {
+        try AppendValidation.checkAttempts(attempts)
+        return try await store.withMappedErrors {
             try await store.pool.write { db in
                 try Self.park(event, subscriber: subscriber, error: error, attempts: attempts, in: db)
             }

@@ -39,11 +39,18 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
         // handler throws, the transaction rolls back; the events before the failed
         // one are then applied again in a transaction of their own, so they commit
         // with the checkpoint at the event before the failure.
+        //
+        // Each transaction reads the committed checkpoint first and skips events at
+        // or below it, and never moves the checkpoint back: a batch delivered again
+        // (a restart after a crash between the commit and the runner's own
+        // bookkeeping, or a second runner that read the checkpoint before this one
+        // committed) applies nothing twice.
         let failure: ProjectionApplyFailure? = try await store.withMappedErrors {
             try await store.pool.writeWithoutTransaction { db in
                 var failure: ProjectionApplyFailure?
                 try db.inTransaction(.immediate) {
-                    for (index, event) in events.enumerated() {
+                    let committed = try Self.committed(name, in: db)
+                    for (index, event) in events.enumerated() where event.position > committed {
                         do {
                             try projection.apply(event, in: db)
                         } catch {
@@ -51,13 +58,17 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
                             return .rollback
                         }
                     }
-                    try SQLiteCheckpointStore.save(position, named: name, in: db)
+                    if position > committed { try SQLiteCheckpointStore.save(position, named: name, in: db) }
                     return .commit
                 }
                 if let failure, failure.index > 0 {
                     try db.inTransaction(.immediate) {
-                        for event in events[..<failure.index] { try projection.apply(event, in: db) }
-                        try SQLiteCheckpointStore.save(events[failure.index - 1].position, named: name, in: db)
+                        let committed = try Self.committed(name, in: db)
+                        for event in events[..<failure.index] where event.position > committed {
+                            try projection.apply(event, in: db)
+                        }
+                        let through = events[failure.index - 1].position
+                        if through > committed { try SQLiteCheckpointStore.save(through, named: name, in: db) }
                         return .commit
                     }
                 }
@@ -71,10 +82,19 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
         let name = name
         try await store.withMappedErrors {
             try await store.pool.write { db in
+                // A checkpoint at or past the event: another runner applied it (or
+                // parked and skipped it) meanwhile. Parking it again would list an
+                // applied event as failed, and skipping would move the checkpoint back.
+                guard event.position > (try Self.committed(name, in: db)) else { return }
                 _ = try SQLiteDeadLetterStore.park(event, subscriber: name, error: error, attempts: attempts, in: db)
                 if skip { try SQLiteCheckpointStore.save(event.position, named: name, in: db) }
             }
         }
+    }
+
+    /// The committed checkpoint, read inside the caller's transaction.
+    private static func committed(_ name: String, in db: Database) throws -> GlobalPosition {
+        try SQLiteCheckpointStore.checkpoint(named: name, in: db)?.position ?? .none
     }
 
     public func reset() async throws {
@@ -108,9 +128,7 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
                         result = .gone
                         return .rollback
                     }
-                    if advancingCheckpoint,
-                        (try SQLiteCheckpointStore.checkpoint(named: name, in: db)?.position ?? .none) >= event.position
-                    {
+                    if advancingCheckpoint, try Self.committed(name, in: db) >= event.position {
                         _ = try SQLiteDeadLetterStore.remove(id: id, in: db)
                         result = .alreadyApplied
                         return .commit

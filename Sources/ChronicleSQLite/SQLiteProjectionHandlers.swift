@@ -4,6 +4,10 @@ public import GRDB
 /// Typed handlers for a ``SQLiteProjection``: one per event type, decoded
 /// through the registry, run inside the projection's transaction.
 ///
+/// The core's `ProjectionHandlerSet` with synchronous handlers that also get
+/// GRDB's `Database`: decoding and dispatch are the core's, only the signature
+/// is SQLite's.
+///
 /// ```swift
 /// var handlers = SQLiteProjectionHandlers(registry: registry)
 /// handlers.on(OrderPlaced.self) { placed, record, db in
@@ -13,19 +17,16 @@ public import GRDB
 /// var filter: EventFilter { handlers.filter }
 /// func apply(_ event: EventRecord, in db: Database) throws { try handlers.handle(event, in: db) }
 /// ```
-public struct SQLiteProjectionHandlers: Sendable {
-    /// The registry that decodes events.
-    public let registry: EventTypeRegistry
-    private var handlers: [String: @Sendable (EventRecord, Database) throws -> Void] = [:]
+public typealias SQLiteProjectionHandlers = ProjectionHandlerSet<@Sendable (EventRecord, Database) throws -> Void>
 
-    /// Creates an empty set of handlers.
-    ///
-    /// - Parameter registry: Decodes events to their Swift types.
-    public init(registry: EventTypeRegistry) {
-        self.registry = registry
-    }
-
+extension ProjectionHandlerSet where Handler == @Sendable (EventRecord, Database) throws -> Void {
     /// Registers the handler of one event type (the last registration wins).
+    ///
+    /// ```swift
+    /// handlers.on(OrderPlaced.self) { placed, record, db in
+    ///     try db.execute(sql: "INSERT INTO orders (id) VALUES (?)", arguments: [record.stream.id])
+    /// }
+    /// ```
     ///
     /// - Parameters:
     ///   - type: The event type; it must be registered in the registry.
@@ -33,29 +34,20 @@ public struct SQLiteProjectionHandlers: Sendable {
     public mutating func on<E: DomainEvent>(
         _ type: E.Type, _ handler: @escaping @Sendable (E, EventRecord, Database) throws -> Void
     ) {
-        let registry = registry
-        handlers[E.eventType] = { record, db in
-            guard let event = try registry.decode(record) as? E else {
-                throw EventCodingError(
-                    code: .decodingFailed,
-                    message: "event '\(record.type)' at position \(record.position) did not decode to \(E.self)",
-                    typeName: record.type)
-            }
-            try handler(event, record, db)
-        }
+        register(E.self) { decode in { record, db in try handler(try decode(record), record, db) } }
     }
 
-    /// A filter for exactly the handled event types.
-    public var filter: EventFilter { EventFilter(eventTypes: Set(handlers.keys)) }
-
     /// Decodes and handles one event; events with no handler are ignored.
+    ///
+    /// ```swift
+    /// func apply(_ event: EventRecord, in db: Database) throws { try handlers.handle(event, in: db) }
+    /// ```
     ///
     /// - Parameters:
     ///   - record: The event.
     ///   - db: The database, inside the projection's transaction.
     /// - Throws: Decoding errors and the handler's errors.
     public func handle(_ record: EventRecord, in db: Database) throws {
-        guard let handler = handlers[record.type] else { return }
-        try handler(record, db)
+        try handler(for: record)?(record, db)
     }
 }

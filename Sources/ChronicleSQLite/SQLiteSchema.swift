@@ -13,7 +13,8 @@ enum SQLiteSchema {
     /// 1: events and streams. 2: aggregate snapshots (`chronicle_snapshots`).
     /// 3: checkpoints and dead letters (`chronicle_checkpoints`, `chronicle_dead_letters`).
     /// 4: no stream catalog table and no category index by default (see ``categoryIndexSQL``).
-    static let currentVersion: Int32 = 4
+    /// 5: dead-letter ids are never reused (`AUTOINCREMENT`).
+    static let currentVersion: Int32 = 5
 
     /// The optional index of events by category (``SQLiteEventStore/Options/indexesCategories``).
     static let categoryIndexName = "chronicle_events_category"
@@ -102,6 +103,36 @@ enum SQLiteSchema {
                     DROP TABLE chronicle_streams;
                     \(dropCategoryIndexSQL);
                     PRAGMA user_version = 4;
+                    """)
+        }
+        // Dead-letter ids are never reused. A plain INTEGER PRIMARY KEY hands the id
+        // of a removed newest entry (or of any entry, after a purge) to the next
+        // one, so `dlq retry 12` typed after a listing could retry another event
+        // than the one listed. AUTOINCREMENT keeps the highest id ever used in
+        // `sqlite_sequence`; parks are rare, its extra write costs nothing that
+        // matters. DeadLetterStoreConformance checks it.
+        migrator.registerMigration("chronicle-dead-letter-ids-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE chronicle_dead_letters_new (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        subscriber TEXT NOT NULL,
+                        position INTEGER NOT NULL,
+                        event_id BLOB NOT NULL,
+                        stream TEXT NOT NULL,
+                        type TEXT NOT NULL,
+                        error TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        failed_at INTEGER NOT NULL
+                    );
+                    INSERT INTO chronicle_dead_letters_new
+                        (id, subscriber, position, event_id, stream, type, error, attempts, failed_at)
+                        SELECT id, subscriber, position, event_id, stream, type, error, attempts, failed_at
+                        FROM chronicle_dead_letters;
+                    DROP TABLE chronicle_dead_letters;
+                    ALTER TABLE chronicle_dead_letters_new RENAME TO chronicle_dead_letters;
+                    CREATE INDEX chronicle_dead_letters_subscriber ON chronicle_dead_letters(subscriber, position);
+                    PRAGMA user_version = 5;
                     """)
         }
         return migrator

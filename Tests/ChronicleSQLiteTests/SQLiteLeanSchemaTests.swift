@@ -181,7 +181,7 @@ struct SQLiteLeanSchemaTests {
             try pool.close()
         }
         let store = try await SQLiteEventStore(path: path)
-        #expect(try await store.schemaVersion() == 4)
+        #expect(try await store.schemaVersion() == Int(SQLiteSchema.currentVersion))
         let objects = try await Self.objects(store)
         #expect(!objects.contains("chronicle_streams") && !objects.contains(SQLiteSchema.categoryIndexName))
         let listed = try await store.streams(category: nil, after: nil, limit: 10)

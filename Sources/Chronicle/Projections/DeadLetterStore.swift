@@ -6,11 +6,23 @@
 /// ```
 ///
 /// ## Implementation requirements
-/// - ``park(_:subscriber:error:attempts:)`` assigns a new, increasing id.
-/// - ``deadLetters(subscriber:limit:)`` lists entries in id order; `nil` lists all subscribers.
-/// - ``remove(id:)`` and ``purge(subscriber:)`` report how many entries went.
-/// - ``recordFailedRetry(id:error:)`` keeps the entry's id and event, adds one
-///   attempt, and replaces the error and the time.
+/// - ``park(_:subscriber:error:attempts:)`` assigns a new, increasing id, never
+///   one used before, even after the newest entry was removed or all were
+///   purged (an id a person read in a listing names that entry or nothing).
+///   Parks from several tasks at once get distinct ids; parking one event twice
+///   makes two entries. Fewer than one attempt throws `EventStoreError`
+///   `.invalidArgument` and stores nothing (``AppendValidation/checkAttempts(_:)``).
+/// - ``deadLetters(subscriber:limit:)`` lists entries in id order; `nil` lists all
+///   subscribers. A limit below 1 throws `EventStoreError` `.invalidArgument`.
+/// - ``remove(id:)`` and ``purge(subscriber:)`` report how many entries went;
+///   an unknown id or subscriber is no error (`false`, 0).
+/// - ``recordFailedRetry(id:error:)`` keeps the entry's id, event and place in
+///   the listing, adds one attempt, and replaces the error and the time; it
+///   returns `nil` for an unknown id.
+/// - Subscriber names are bytes: they compare by their UTF-8 bytes, so two
+///   canonically equivalent spellings are two subscribers.
+/// - `ChronicleTesting`'s `DeadLetterStoreConformance` checks all of this; every
+///   implementation runs it.
 public protocol DeadLetterStore: Sendable {
     /// Parks an event.
     ///

@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// Dead letters kept in memory: for tests and in-memory event stores.
 ///
 /// ```swift
@@ -7,57 +5,41 @@ internal import Foundation
 /// let parked = try await deadLetters.count(subscriber: "order-summary")
 /// ```
 public actor InMemoryDeadLetterStore: DeadLetterStore {
-    private var entries: [DeadLetter] = []
-    private var nextId: Int64 = 1
+    private var table = DeadLetterTable()
 
     /// Creates an empty store.
     public init() {}
 
     @discardableResult
     public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
-        let letter = DeadLetter(
-            id: nextId, subscriber: subscriber, position: event.position, eventId: event.id, stream: event.stream,
-            type: event.type, error: error, attempts: attempts, failedAt: Date())
-        nextId += 1
-        entries.append(letter)
-        return letter
+        try AppendValidation.checkAttempts(attempts)
+        return table.park(event, subscriber: subscriber, error: error, attempts: attempts)
     }
 
     public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
-        try AppendValidation.checkLimit(limit)
-        return Array(entries.filter { subscriber == nil || $0.subscriber == subscriber }.prefix(limit))
+        try table.deadLetters(subscriber: subscriber, limit: limit)
     }
 
     public func count(subscriber: String?) async throws -> Int {
-        entries.filter { subscriber == nil || $0.subscriber == subscriber }.count
+        table.count(subscriber: subscriber)
     }
 
     @discardableResult
     public func remove(id: Int64) async throws -> Bool {
-        let before = entries.count
-        entries.removeAll { $0.id == id }
-        return entries.count < before
+        table.remove(id: id)
     }
 
     @discardableResult
     public func purge(subscriber: String?) async throws -> Int {
-        let before = entries.count
-        entries.removeAll { subscriber == nil || $0.subscriber == subscriber }
-        return before - entries.count
+        table.purge(subscriber: subscriber)
     }
 
     @discardableResult
     public func recordFailedRetry(id: Int64, error: String) async throws -> DeadLetter? {
-        guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
-        let old = entries[index]
-        let updated = DeadLetter(
-            id: old.id, subscriber: old.subscriber, position: old.position, eventId: old.eventId, stream: old.stream,
-            type: old.type, error: error, attempts: old.attempts + 1, failedAt: Date())
-        entries[index] = updated
-        return updated
+        table.recordFailedRetry(id: id, error: error)
     }
 
     public func deadLetter(id: Int64) async throws -> DeadLetter? {
-        entries.first { $0.id == id }
+        table.deadLetter(id: id)
     }
 }

@@ -1,6 +1,9 @@
 /// Typed handlers for a projection: one per event type, decoded through the
 /// registry; events of other types are not delivered.
 ///
+/// The ``ProjectionHandlerSet`` of plain projections: async handlers that get
+/// the decoded event and its record.
+///
 /// ```swift
 /// var handlers = ProjectionHandlers(registry: registry)
 /// handlers.on(OrderPlaced.self) { placed, record in await totals.add(placed.total) }
@@ -9,19 +12,14 @@
 /// var filter: EventFilter { handlers.filter }
 /// func apply(_ event: EventRecord) async throws { try await handlers.handle(event) }
 /// ```
-public struct ProjectionHandlers: Sendable {
-    /// The registry that decodes events.
-    public let registry: EventTypeRegistry
-    private var handlers: [String: @Sendable (EventRecord) async throws -> Void] = [:]
+public typealias ProjectionHandlers = ProjectionHandlerSet<@Sendable (EventRecord) async throws -> Void>
 
-    /// Creates an empty set of handlers.
-    ///
-    /// - Parameter registry: Decodes events to their Swift types.
-    public init(registry: EventTypeRegistry) {
-        self.registry = registry
-    }
-
+extension ProjectionHandlerSet where Handler == @Sendable (EventRecord) async throws -> Void {
     /// Registers the handler of one event type (the last registration wins).
+    ///
+    /// ```swift
+    /// handlers.on(OrderPlaced.self) { placed, record in await totals.add(placed.total) }
+    /// ```
     ///
     /// - Parameters:
     ///   - type: The event type; it must be registered in the registry.
@@ -29,27 +27,18 @@ public struct ProjectionHandlers: Sendable {
     public mutating func on<E: DomainEvent>(
         _ type: E.Type, _ handler: @escaping @Sendable (E, EventRecord) async throws -> Void
     ) {
-        let registry = registry
-        handlers[E.eventType] = { record in
-            guard let event = try registry.decode(record) as? E else {
-                throw EventCodingError(
-                    code: .decodingFailed,
-                    message: "event '\(record.type)' at position \(record.position) did not decode to \(E.self)",
-                    typeName: record.type)
-            }
-            try await handler(event, record)
-        }
+        register(E.self) { decode in { record in try await handler(try decode(record), record) } }
     }
 
-    /// A filter for exactly the handled event types.
-    public var filter: EventFilter { EventFilter(eventTypes: Set(handlers.keys)) }
-
     /// Decodes and handles one event; events with no handler are ignored.
+    ///
+    /// ```swift
+    /// func apply(_ event: EventRecord) async throws { try await handlers.handle(event) }
+    /// ```
     ///
     /// - Parameter record: The event.
     /// - Throws: Decoding errors and the handler's errors.
     public func handle(_ record: EventRecord) async throws {
-        guard let handler = handlers[record.type] else { return }
-        try await handler(record)
+        try await handler(for: record)?(record)
     }
 }

@@ -18,6 +18,12 @@
 ///   unchanged when `i` is 0), and it throws ``ProjectionApplyFailure`` with `i`.
 /// - ``park(_:error:attempts:skip:)`` records a dead letter and, when `skip` is
 ///   true, moves the checkpoint to the event's position.
+/// - Exactly-once implementations read the committed checkpoint inside the
+///   transaction that applies a batch, skip the events at or below it and never
+///   move the checkpoint back: a batch delivered again (a restart after a
+///   crash, a stale second runner) applies nothing twice. ``park(_:error:attempts:skip:)``
+///   of an event at or below the committed checkpoint changes nothing (another
+///   runner applied or parked it).
 /// - ``reset()`` clears the read model, the checkpoint and the projection's dead
 ///   letters. Exactly-once implementations do each of these atomically.
 /// - ``retry(_:deadLetter:advancingCheckpoint:)`` applies the event once, with
@@ -26,6 +32,8 @@
 ///   transaction. When the handler throws, the read model is left as before the
 ///   call (as far as the store allows) and the entry gets one more attempt and
 ///   the new error through ``DeadLetterStore/recordFailedRetry(id:error:)``.
+/// - `ChronicleTesting`'s `ExactlyOnceProjectionConformance` checks the
+///   exactly-once requirements; every exactly-once implementation runs it.
 public protocol RunnableProjection: Sendable {
     /// The projection's stable name.
     var name: String { get }

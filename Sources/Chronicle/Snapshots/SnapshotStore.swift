@@ -16,11 +16,20 @@
 /// - ``saveSnapshot(_:)`` keeps the snapshot with the highest version per stream:
 ///   saving one at a lower version than the stored one changes nothing; one at
 ///   the same or a higher version replaces it.
-/// - ``latestSnapshot(for:)`` returns exactly the bytes and fields saved.
-/// - Safe to call from several tasks at once; cancellation may end a call with
+///   The schema version does not take part: a snapshot at the same version
+///   with another schema version replaces the stored one (what an aggregate
+///   whose snapshot schema changed writes after replaying).
+/// - ``latestSnapshot(for:)`` returns exactly the bytes and fields saved (empty
+///   data too); ``Snapshot/createdAt`` is kept to the millisecond at least.
+/// - ``deleteSnapshots(for:)`` of a stream without a snapshot is no error; after
+///   it, a snapshot at any version is stored.
+/// - Streams are independent and compared as bytes, as ``StreamName`` is.
+/// - Safe to call from several tasks at once (concurrent saves of one stream
+///   keep the highest version); cancellation may end a call with
 ///   `CancellationError`.
-/// - `InMemorySnapshotStore` (core) and `SQLiteSnapshotStore` (ChronicleSQLite)
-///   are the reference implementations; their tests describe the behaviour.
+/// - `ChronicleTesting`'s `SnapshotStoreConformance` checks all of this; every
+///   implementation runs it. `InMemorySnapshotStore` (core) and
+///   `SQLiteSnapshotStore` (ChronicleSQLite) are the reference implementations.
 public protocol SnapshotStore: Sendable {
     /// Stores a snapshot unless a newer one for its stream is already stored.
     ///

@@ -10,9 +10,19 @@
 ///
 /// ## Implementation requirements
 /// - ``save(_:named:)`` replaces the position (it may move backwards: a reset
-///   or a manual rewind) and records the time.
+///   or a manual rewind) and records the time. Position zero
+///   (``GlobalPosition/none``) is a checkpoint like any other, not its absence.
+///   A position below zero throws `EventStoreError` `.invalidArgument` and
+///   changes nothing (``AppendValidation/checkCheckpoint(_:)``).
 /// - ``reset(named:)`` removes the checkpoint; an unknown name is not an error.
 /// - ``checkpoints()`` lists every checkpoint, sorted by name.
+/// - Names are bytes: they compare and sort by their UTF-8 bytes, so two
+///   canonically equivalent spellings (a precomposed `é` and `e` + U+0301) are
+///   two checkpoints, as two stream names are.
+/// - Safe to call from several tasks at once; concurrent saves of one name
+///   leave one of the saved positions.
+/// - `ChronicleTesting`'s `CheckpointStoreConformance` checks all of this; every
+///   implementation runs it.
 public protocol CheckpointStore: Sendable {
     /// The checkpoint of a subscriber, or `nil` when it has none.
     ///
@@ -35,7 +45,7 @@ public protocol CheckpointStore: Sendable {
     /// - Throws: A store error.
     func reset(named name: String) async throws
 
-    /// Every checkpoint, sorted by name.
+    /// Every checkpoint, sorted by the names' UTF-8 bytes.
     ///
     /// - Returns: The checkpoints.
     /// - Throws: A store error.

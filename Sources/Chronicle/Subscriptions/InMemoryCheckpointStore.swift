@@ -1,5 +1,3 @@
-internal import Foundation
-
 /// Checkpoints kept in memory: for tests and in-memory event stores.
 ///
 /// ```swift
@@ -7,20 +5,19 @@ internal import Foundation
 /// try await checkpoints.save(42, named: "mailer")
 /// ```
 public actor InMemoryCheckpointStore: CheckpointStore {
-    private var entries: [String: Checkpoint] = [:]
+    private var table = CheckpointTable()
 
     /// Creates an empty checkpoint store.
     public init() {}
 
-    public func checkpoint(named name: String) async throws -> Checkpoint? { entries[name] }
+    public func checkpoint(named name: String) async throws -> Checkpoint? { table.checkpoint(named: name) }
 
     public func save(_ position: GlobalPosition, named name: String) async throws {
-        entries[name] = Checkpoint(name: name, position: position, updatedAt: Date())
+        try AppendValidation.checkCheckpoint(position)
+        table.save(position, named: name)
     }
 
-    public func reset(named name: String) async throws { entries[name] = nil }
+    public func reset(named name: String) async throws { table.reset(named: name) }
 
-    public func checkpoints() async throws -> [Checkpoint] {
-        entries.values.sorted { $0.name < $1.name }
-    }
+    public func checkpoints() async throws -> [Checkpoint] { table.checkpoints() }
 }

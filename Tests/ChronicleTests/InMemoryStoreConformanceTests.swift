@@ -1,0 +1,30 @@
+import Chronicle
+import ChronicleTesting
+import Testing
+
+@Suite("In-memory checkpoint, snapshot and dead-letter stores: conformance")
+struct InMemoryStoreConformanceTests {
+    @Test(arguments: CheckpointStoreConformance.checks)
+    func checkpoints(_ check: StoreConformanceCheck<any CheckpointStore>) async throws {
+        try await check.run(against: InMemoryCheckpointStore())
+    }
+
+    @Test(arguments: SnapshotStoreConformance.checks)
+    func snapshots(_ check: StoreConformanceCheck<any SnapshotStore>) async throws {
+        try await check.run(against: InMemorySnapshotStore())
+    }
+
+    @Test(arguments: DeadLetterStoreConformance.checks)
+    func deadLetters(_ check: StoreConformanceCheck<any DeadLetterStore>) async throws {
+        try await check.run(against: InMemoryDeadLetterStore())
+    }
+
+    @Test func checkNamesAreDistinct() {
+        for names in [
+            CheckpointStoreConformance.checks.map(\.name), SnapshotStoreConformance.checks.map(\.name),
+            DeadLetterStoreConformance.checks.map(\.name),
+        ] {
+            #expect(Set(names).count == names.count)
+        }
+    }
+}
