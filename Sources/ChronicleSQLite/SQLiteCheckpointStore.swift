@@ -1,4 +1,4 @@
-public import Chronicle
+@_spi(Implementing) public import Chronicle
 internal import Foundation
 internal import GRDB
 

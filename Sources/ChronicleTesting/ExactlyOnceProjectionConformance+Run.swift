@@ -1,4 +1,4 @@
-internal import Chronicle
+@_spi(Implementing) internal import Chronicle
 internal import Foundation
 
 /// One check's projection, its events and its switch of failing events.

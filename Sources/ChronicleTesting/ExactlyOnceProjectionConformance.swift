@@ -1,4 +1,4 @@
-internal import Chronicle
+@_spi(Implementing) internal import Chronicle
 internal import Foundation
 
 /// The exactly-once contract of ``Chronicle/RunnableProjection`` as executable
