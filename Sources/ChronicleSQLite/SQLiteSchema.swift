@@ -13,7 +13,8 @@ enum SQLiteSchema {
     /// 1: events and streams. 2: aggregate snapshots (`chronicle_snapshots`).
     /// 3: checkpoints and dead letters (`chronicle_checkpoints`, `chronicle_dead_letters`).
     /// 4: no stream catalog table and no category index by default (see ``categoryIndexSQL``).
-    static let currentVersion: Int32 = 4
+    /// 5: consumers' leases (`chronicle_leases`).
+    static let currentVersion: Int32 = 5
 
     /// The optional index of events by category (``SQLiteEventStore/Options/indexesCategories``).
     static let categoryIndexName = "chronicle_events_category"
@@ -102,6 +103,21 @@ enum SQLiteSchema {
                     DROP TABLE chronicle_streams;
                     \(dropCategoryIndexSQL);
                     PRAGMA user_version = 4;
+                    """)
+        }
+        // One row per consumer that ever took a lease (SQLiteLeaseStore): a
+        // released or expired lease keeps its row, so that tokens keep increasing.
+        migrator.registerMigration("chronicle-leases-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE chronicle_leases (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        owner TEXT NOT NULL,
+                        token INTEGER NOT NULL,
+                        acquired_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    PRAGMA user_version = 5;
                     """)
         }
         return migrator
