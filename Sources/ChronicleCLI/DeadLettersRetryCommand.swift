@@ -30,7 +30,8 @@ struct DeadLettersRetryCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand
                     event gets it out of order and keeps its checkpoint; a projection stopped at it
                     applies it and goes on after it; a projection that stops on failures and has
                     since gone past the event had applied it already, and its entry is just removed.
-                    Stop other processes that run the projection first.
+                    Each retry holds the projection's lease; while another process runs the
+                    projection, it refuses (exit code 1).
 
                     EXAMPLES
                       APP dlq retry 12 --store events.sqlite

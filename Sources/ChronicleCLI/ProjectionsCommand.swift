@@ -12,8 +12,9 @@ struct ProjectionsCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
             discussion: ChronicleCommands.discussion(
                 """
                 These commands run the projections in this process, on the store given with --store
-                (or CHRONICLE_STORE). Stop the app's own projection runner before a rebuild, catch-up
-                or reset: two processes applying one projection at once would apply events twice.
+                (or CHRONICLE_STORE). Each takes the projection's lease first, as the app's runner
+                does: while another process runs the projection, rebuild, catch-up and reset refuse
+                with one line naming the holder and when its lease expires (exit code 1).
 
                 EXAMPLES
                   APP projections status

@@ -24,8 +24,9 @@ struct ProjectionsRebuildCommand<Catalog: ProjectionCatalog>: AsyncParsableComma
                 only the projections that were not done.
 
                 Asks for confirmation on a terminal; scripts pass --yes (without a terminal and
-                without --yes, nothing changes and the exit code is 2). Stop the app's own projection
-                runner first.
+                without --yes, nothing changes and the exit code is 2). While another process (the
+                app's runner) holds a projection's lease, the rebuild refuses, naming the holder and
+                when its lease expires, and exits with 1: stop the app first.
 
                 EXAMPLES
                   APP projections rebuild order-summary

@@ -14,7 +14,8 @@ enum SQLiteSchema {
     /// 3: checkpoints and dead letters (`chronicle_checkpoints`, `chronicle_dead_letters`).
     /// 4: no stream catalog table and no category index by default (see ``categoryIndexSQL``).
     /// 5: dead-letter ids are never reused (`AUTOINCREMENT`).
-    static let currentVersion: Int32 = 5
+    /// 6: consumers' leases (`chronicle_leases`).
+    static let currentVersion: Int32 = 6
 
     /// The optional index of events by category (``SQLiteEventStore/Options/indexesCategories``).
     static let categoryIndexName = "chronicle_events_category"
@@ -133,6 +134,21 @@ enum SQLiteSchema {
                     ALTER TABLE chronicle_dead_letters_new RENAME TO chronicle_dead_letters;
                     CREATE INDEX chronicle_dead_letters_subscriber ON chronicle_dead_letters(subscriber, position);
                     PRAGMA user_version = 5;
+                    """)
+        }
+        // One row per consumer that ever took a lease (SQLiteLeaseStore): a
+        // released or expired lease keeps its row, so that tokens keep increasing.
+        migrator.registerMigration("chronicle-leases-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE chronicle_leases (
+                        name TEXT PRIMARY KEY NOT NULL,
+                        owner TEXT NOT NULL,
+                        token INTEGER NOT NULL,
+                        acquired_at INTEGER NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+                    PRAGMA user_version = 6;
                     """)
         }
         return migrator

@@ -74,9 +74,19 @@ enum ProjectCommand {
         }
         // Catch-up batches the size asked for (not the runner's larger default), so that
         // a kill lands in the middle of one.
+        // A short lease: after a run killed mid-batch, the next one takes over soon.
         let runner = try ProjectionRunner(
-            store: store, projections: [projection], batchSize: batchSize, catchUpBatchSize: batchSize)
-        try await runner.catchUp { progress in emit("batch \(progress.done)") }
+            store: store, projections: [projection], batchSize: batchSize, catchUpBatchSize: batchSize,
+            leaseSettings: LeaseSettings(duration: .milliseconds(500)))
+        while true {
+            do {
+                try await runner.catchUp { progress in emit("batch \(progress.done)") }
+                break
+            } catch ProjectionError.leaseHeld {
+                // The previous run was killed: its lease expires within 500 ms.
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
         emit("done \(try await store.checkpoints.checkpoint(named: projection.name)?.position.rawValue ?? 0)")
         try store.close()
     }

@@ -16,6 +16,13 @@
 //     With --file-log, runs the at-least-once `FileLogProjection` instead,
 //     which appends a line per event it is given to FILE (taking U µs per event).
 //
+//   ChronicleTestHelper follow --store PATH --owner NAME [--lease-ms L] [--batch-size B] [--handler-delay-us U]
+//     Runs the exactly-once `ApplicationCountProjection` (a row per event id with
+//     how often it was applied, and by which owner) with a projection runner
+//     that takes its lease as NAME (lasting L ms), until SIGTERM. Prints
+//     "state <state>" on each change of the runner's state (e.g. "state waiting:
+//     runs in A"), "batch <position>" after each committed batch, "stopped" at the end.
+//
 //   ChronicleTestHelper crash-writer --store PATH [--durability full|normal] [--tasks T]
 //     Appends forever from T concurrent tasks (singles, batches, multi-stream
 //     appends) and prints each acknowledged call at once; the crash tests kill
@@ -41,11 +48,12 @@ do {
     case "append": try await AppendCommand.run()
     case "seed": try await SeedCommand.run()
     case "project": try await ProjectCommand.run()
+    case "follow": try await FollowCommand.run()
     case "crash-writer": try await CrashWriterCommand.run()
     case "soak": try await SoakCommand.run()
     case "hold-write-lock": try HoldWriteLockCommand.run()
     case "fork-ids": ForkIdsCommand.run()
-    default: fail("unknown command; expected append, seed, project, crash-writer, soak, hold-write-lock or fork-ids")
+    default: fail("unknown command; expected append, seed, project, follow, crash-writer, soak, hold-write-lock or fork-ids")
     }
 } catch {
     fail("\(error)")

@@ -37,7 +37,7 @@ struct SQLiteDeadLetterIdTests {
             try pool.close()
         }
         let store = try await SQLiteEventStore(path: path)
-        #expect(try await store.schemaVersion() == 5)
+        #expect(try await store.schemaVersion() == Int(SQLiteSchema.currentVersion))
         #expect(try await store.deadLetters.deadLetters(subscriber: nil, limit: 10) == kept)
         let next = try await store.deadLetters.park(event, subscriber: "d", error: "e", attempts: 1)
         #expect(next.id > kept.last!.id)

@@ -17,6 +17,8 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
             case stopped = "projection stopped"
             case busy = "projection busy"
             case deadLetterMismatch = "dead letter does not match the log"
+            case leaseHeld = "projection runs elsewhere"
+            case leaseLost = "projection lease lost"
         }
 
         private let value: Value
@@ -32,6 +34,11 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
         public static let busy = Code(.busy)
         /// A dead letter's event is not in the log at its position (or another event is).
         public static let deadLetterMismatch = Code(.deadLetterMismatch)
+        /// Another process (or runner) holds the projection's lease: it runs there.
+        public static let leaseHeld = Code(.leaseHeld)
+        /// The runner lost the projection's lease while working on it (it expired
+        /// before a renewal, and may have been taken over).
+        public static let leaseLost = Code(.leaseLost)
 
         public var description: String { value.rawValue }
 
@@ -83,4 +90,8 @@ public struct ProjectionError: Error, Sendable, CustomStringConvertible {
     public static let busy = Code.busy
     /// A dead letter does not match the log.
     public static let deadLetterMismatch = Code.deadLetterMismatch
+    /// Another owner holds the projection's lease.
+    public static let leaseHeld = Code.leaseHeld
+    /// The projection's lease was lost.
+    public static let leaseLost = Code.leaseLost
 }

@@ -22,8 +22,9 @@ extension ProjectionRunner {
     /// For exactly-once projections, applying, moving the checkpoint and removing
     /// the entry commit in one transaction. At-least-once projections apply, then
     /// remove: a crash in between keeps the entry, and retrying it again applies
-    /// the event again. Stop other processes that run the projection first, as for
-    /// a rebuild. A projection this runner follows is paused during the retry.
+    /// the event again. The runner holds the projection's lease during the retry
+    /// (``ProjectionError/Code/leaseHeld`` while another process runs it); a
+    /// projection this runner follows is paused during the retry.
     ///
     /// ```swift
     /// for letter in try await store.deadLetters.deadLetters(subscriber: "order-summary", limit: 100) {
@@ -34,8 +35,8 @@ extension ProjectionRunner {
     /// - Parameter letter: The dead letter; its subscriber names the projection.
     /// - Returns: What became of it (see ``DeadLetterRetryResult``).
     /// - Throws: ``ProjectionError`` (`unknownProjection` for a subscriber the
-    ///   runner does not run, `busy`, `deadLetterMismatch` when the log has no such
-    ///   event at the letter's position), or a store error. The handler's error is
+    ///   runner does not run, `busy`, `leaseHeld`, `deadLetterMismatch` when the log
+    ///   has no such event at the letter's position), or a store error. The handler's error is
     ///   not thrown: it is the `.failed` result.
     public func retry(_ letter: DeadLetter) async throws -> DeadLetterRetryResult {
         let name = letter.subscriber
@@ -44,7 +45,11 @@ extension ProjectionRunner {
         defer { release(name) }
         await pauseFollower(name)
         defer { if isRunning { startFollower(name) } }
+        return try await withLease(name) { try await retryHoldingLease(letter, entry: entry) }
+    }
 
+    private func retryHoldingLease(_ letter: DeadLetter, entry: Entry) async throws -> DeadLetterRetryResult {
+        let name = letter.subscriber
         let runnable = entry.runnable
         guard let event = try await store.readAll(from: letter.position, limit: 1).first,
             event.position == letter.position, event.id == letter.eventId

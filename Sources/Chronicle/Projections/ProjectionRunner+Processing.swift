@@ -21,6 +21,7 @@ extension ProjectionRunner {
         }
         let subscription = store.subscribe(from: committed.next, filter: runnable.filter, batchSize: batchSize)
         for try await batch in subscription {
+            try LeaseKeeper.current?.ensureHeld()
             let start = committed
             committed = try await Task {
                 try await process(batch, entry: entry, committed: start, logger: logger)

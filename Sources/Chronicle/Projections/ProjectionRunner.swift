@@ -34,6 +34,10 @@ public actor ProjectionRunner: Service {
     /// The projections' names, in the order given.
     public nonisolated let names: [String]
     nonisolated let entries: [String: Entry]
+    /// Where the projections' leases live (one owner at a time); `nil` runs them without leases.
+    public nonisolated let leases: (any LeaseStore)?
+    /// Who this runner is to the lease store, and how long its leases last.
+    public nonisolated let leaseSettings: LeaseSettings
     nonisolated let logger: Logger
     var states: [String: ProjectionStatus.State] = [:]
     var followers: [String: Task<Void, Never>] = [:]
@@ -59,11 +63,16 @@ public actor ProjectionRunner: Service {
     ///     `batchSize`). Each of its batches is one transaction, so large ones make a
     ///     rebuild several times faster; at-least-once projections keep `batchSize`,
     ///     which bounds what a crash delivers again.
+    ///   - leases: Where each projection's lease is kept, so that one process at a
+    ///     time runs it; by default the store's own (``LeaseProviding``), and none
+    ///     for a store that keeps no leases.
+    ///   - leaseSettings: The runner's owner id and the lease duration (15 s by default).
     ///   - logger: Where the runner logs failures and state changes.
     /// - Throws: ``ProjectionError/duplicateName`` when two projections share a name.
     public init(
         store: some EventStore, projections: [any RunnableProjection], batchSize: Int = 500,
-        catchUpBatchSize: Int = 5_000, logger: Logger = Logger(label: "chronicle.projections")
+        catchUpBatchSize: Int = 5_000, leases: (any LeaseStore)? = nil, leaseSettings: LeaseSettings = LeaseSettings(),
+        logger: Logger = Logger(label: "chronicle.projections")
     ) throws {
         var entries: [String: Entry] = [:]
         for projection in projections {
@@ -79,6 +88,8 @@ public actor ProjectionRunner: Service {
         self.catchUpBatchSize = max(self.batchSize, catchUpBatchSize)
         self.names = projections.map(\.name)
         self.entries = entries
+        self.leases = leases ?? (store as? any LeaseProviding)?.leases
+        self.leaseSettings = leaseSettings
         self.logger = logger
     }
 
@@ -129,8 +140,10 @@ public actor ProjectionRunner: Service {
         for name in try resolve(names) where followers[name] == nil {
             try claim(name)
             defer { release(name) }
-            states[name] = .running
-            try await driveToHead(name, progress: progress)
+            try await withLease(name) {
+                states[name] = .running
+                try await driveToHead(name, progress: progress)
+            }
         }
     }
 
@@ -160,16 +173,18 @@ public actor ProjectionRunner: Service {
         try claim(name)
         defer { release(name) }
         await pauseFollower(name)
-        states[name] = .rebuilding
         defer { if isRunning { startFollower(name) } }
-        do {
-            try await entry.runnable.reset()
-        } catch {
-            states[name] = .stopped(error: "\(error)")
-            throw error
+        try await withLease(name) {
+            states[name] = .rebuilding
+            do {
+                try await entry.runnable.reset()
+            } catch {
+                states[name] = .stopped(error: "\(error)")
+                throw error
+            }
+            logger.info("rebuilding projection", metadata: ["projection": "\(name)"])
+            try await driveToHead(name, progress: progress)
         }
-        logger.info("rebuilding projection", metadata: ["projection": "\(name)"])
-        try await driveToHead(name, progress: progress)
     }
 
     /// Processes one projection up to the head as it is now, reporting progress;
@@ -219,9 +234,9 @@ public actor ProjectionRunner: Service {
         try claim(name)
         defer { release(name) }
         await pauseFollower(name)
-        try await entry.runnable.reset()
+        defer { if isRunning { startFollower(name) } }
+        try await withLease(name) { try await entry.runnable.reset() }
         states[name] = .idle
-        if isRunning { startFollower(name) }
     }
 
     /// The state, checkpoint, lag and dead letters of every projection.
@@ -303,10 +318,12 @@ public actor ProjectionRunner: Service {
         let logger = logger
         followers[name] = Task {
             do {
-                try await Self.drive(entry, store: store, batchSize: batchSize, until: nil, logger: logger) {
-                    _, position, caughtUp in
-                    await self.setState(name, caughtUp ? .caughtUp : .running)
-                    await self.didCommit(name, position)
+                try await self.followLeased(name) {
+                    try await Self.drive(entry, store: store, batchSize: batchSize, until: nil, logger: logger) {
+                        _, position, caughtUp in
+                        await self.setState(name, caughtUp ? .caughtUp : .running)
+                        await self.didCommit(name, position)
+                    }
                 }
             } catch is CancellationError {
             } catch {

@@ -18,6 +18,8 @@ public struct ProjectionStatus: Hashable, Sendable {
         case rebuilding
         /// Stopped after an event failed its last attempt (or a store error).
         case stopped(error: String)
+        /// Waiting for its lease: another process (or runner) named `holder` runs it.
+        case waiting(holder: String)
 
         public var description: String {
             switch self {
@@ -26,6 +28,7 @@ public struct ProjectionStatus: Hashable, Sendable {
             case .caughtUp: return "caught up"
             case .rebuilding: return "rebuilding"
             case .stopped(let error): return "stopped: \(error)"
+            case .waiting(let holder): return "waiting: runs in \(holder)"
             }
         }
     }

@@ -19,6 +19,8 @@ public actor InMemoryEventStore: EventStore {
     let maximumEventSize: Int
     private let clock: @Sendable () -> Date
     private nonisolated let appendSignal = AppendSignal()
+    /// The leases of the consumers that run on this store (see ``LeaseProviding``).
+    public nonisolated let leases = InMemoryLeaseStore()
 
     /// Creates an empty store.
     ///
