@@ -26,8 +26,8 @@ struct CheckpointsListCommand: AsyncParsableCommand {
         abstract: "List every checkpoint with its position, lag and last update.",
         discussion: ChronicleCommands.discussion(
             """
-            LAG is the head position minus the checkpoint. A NOTE says when a rebuild started by an
-            app's 'projections rebuild' was interrupted (the next rebuild continues it). With --json,
+            LAG counts the events after the checkpoint up to the head. A NOTE says when a rebuild
+            started by an app's 'projections rebuild' was interrupted (the next rebuild continues it). With --json,
             each checkpoint is one JSON object on its own line.
 
             EXAMPLES
@@ -46,10 +46,19 @@ struct CheckpointsListCommand: AsyncParsableCommand {
         let head = try await opened.store.headPosition()
         let all = try await opened.checkpoints.checkpoints()
         let markers = try await RebuildMarker.markers(in: opened.checkpoints)
+        var lags: [String: Int64] = [:]
+        for checkpoint in all {
+            lags[checkpoint.name] = try await opened.store.eventCount(after: checkpoint.position, through: head)
+        }
         var rows: [(name: String, checkpoint: Checkpoint?)] = all.filter { !RebuildMarker.isMarker($0.name) }
             .map { ($0.name, $0) }
         for name in markers.keys where !rows.contains(where: { $0.name == name }) { rows.append((name, nil)) }
         rows.sort { $0.name < $1.name }
+        // Lag in events, counted by the store (its positions may skip numbers).
+        func lag(_ name: String, _ position: GlobalPosition) async throws -> Int64 {
+            if let known = lags[name] { return known }
+            return try await opened.store.eventCount(after: position, through: head)
+        }
         let out = TextOutput.standardOutput
         if json {
             for row in rows {
@@ -58,7 +67,7 @@ struct CheckpointsListCommand: AsyncParsableCommand {
                 out.line(
                     JSONValue.object([
                         ("name", .string(row.name)), ("position", .int(position.rawValue)),
-                        ("lagEvents", .int(max(0, head.rawValue - position.rawValue))),
+                        ("lagEvents", .int(try await lag(row.name, position))),
                         ("updatedAt", .optional(row.checkpoint.map { Timestamp.format($0.updatedAt) })),
                         ("unfinishedRebuild", marker.map { marker in
                             .object([
@@ -83,7 +92,7 @@ struct CheckpointsListCommand: AsyncParsableCommand {
         for row in rows {
             let position = row.checkpoint?.position ?? .none
             table.append([
-                row.name, String(position.rawValue), Formatting.count(max(0, head.rawValue - position.rawValue)),
+                row.name, String(position.rawValue), Formatting.count(try await lag(row.name, position)),
                 row.checkpoint.map { Formatting.time($0.updatedAt) } ?? "-",
                 markers[row.name].map { "rebuild interrupted (started \(Formatting.time($0.updatedAt)))" } ?? "",
             ])

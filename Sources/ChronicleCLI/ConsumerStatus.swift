@@ -25,7 +25,7 @@ public struct ConsumerStatus: Hashable, Sendable {
     public var name: String
     /// The last position it has processed.
     public var checkpoint: GlobalPosition
-    /// How many events it is behind (head position minus checkpoint).
+    /// How many events it is behind: the events after its checkpoint up to the head, counted by the store.
     public var lagEvents: Int64
     /// How old the oldest event it has not processed is, in seconds; `nil` when it is up to date.
     public var lagSeconds: Double?

@@ -91,7 +91,7 @@ enum SubscriberStatuses {
             statuses.append(
                 ConsumerStatus(
                     kind: .subscriber, name: name, checkpoint: checkpoint,
-                    lagEvents: max(0, head.rawValue - checkpoint.rawValue), lagSeconds: lagSeconds,
+                    lagEvents: try await opened.store.eventCount(after: checkpoint, through: head), lagSeconds: lagSeconds,
                     deadLetters: Int64(deadLetters[name] ?? 0)))
         }
         return statuses

@@ -113,8 +113,8 @@ struct ProjectionsStatusCommand<Catalog: ProjectionCatalog>: AsyncParsableComman
                 """
                 STATE is 'caught up' (checkpoint at the head), 'behind', 'not started' (no checkpoint
                 yet), 'stopped at position P' (it parked an event and its policy stops), or 'rebuild
-                interrupted' (run the rebuild again to continue it). LAG is the head position minus
-                the checkpoint; LAG TIME the age of the oldest event it handles after its checkpoint.
+                interrupted' (run the rebuild again to continue it). LAG counts the events after the
+                checkpoint up to the head; LAG TIME the age of the oldest event it handles after its checkpoint.
                 With --json, each projection is one JSON object on its own line.
 
                 EXAMPLES

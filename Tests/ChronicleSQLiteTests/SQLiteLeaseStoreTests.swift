@@ -1,5 +1,5 @@
 import Chronicle
-import ChronicleSQLite
+@testable import ChronicleSQLite
 import ChronicleTesting
 import Foundation
 import GRDB
@@ -34,7 +34,7 @@ struct SQLiteLeaseStoreTests {
         let directory = try TemporaryDirectory()
         let path = directory.path("events.sqlite")
         let store = try await SQLiteEventStore(path: path)
-        #expect(try await store.schemaVersion() == 5)
+        #expect(try await store.schemaVersion() == Int(SQLiteSchema.currentVersion))
         let lease = try #require(try await store.leases.acquire("orders", owner: "one", duration: .seconds(60)))
         try store.close()
         let reopened = try await SQLiteEventStore(path: path)

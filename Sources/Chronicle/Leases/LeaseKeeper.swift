@@ -87,8 +87,11 @@ final class LeaseKeeper: Sendable {
     /// Releases the lease (a no-op in the store when it was lost meanwhile).
     func release() async {
         let lease = self.lease
+        let store = store
         do {
-            try await store.release(lease)
+            // In a task of its own: releasing is what an interrupted (cancelled)
+            // run does last, and a cancelled task's store call would be refused.
+            try await Task { try await store.release(lease) }.value
         } catch {
             logger.warning(
                 "could not release a lease; it expires by itself",

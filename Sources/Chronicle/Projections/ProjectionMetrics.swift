@@ -8,7 +8,7 @@ internal import CoreMetrics
 /// | `chronicle_projection_batch_duration_seconds` | timer | time to apply and checkpoint one batch |
 /// | `chronicle_projection_handler_failures_total` | counter | handler errors, retries included |
 /// | `chronicle_projection_dead_lettered_total` | counter | events parked after their last attempt |
-/// | `chronicle_projection_lag_events` | gauge | head position minus checkpoint |
+/// | `chronicle_projection_lag_events` | gauge | events after the checkpoint up to the complete position |
 struct ProjectionMetrics: Sendable {
     let handled: Counter
     let batchDuration: Timer

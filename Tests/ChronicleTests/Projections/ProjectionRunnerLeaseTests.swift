@@ -61,13 +61,15 @@ struct ProjectionRunnerLeaseTests {
 
     @Test func aRunnerTakesOverTheLeaseOfAnOwnerThatDiedAfterItExpires() async throws {
         try await appendEvents(4, to: store)
-        let dead = try #require(try await store.leases.acquire("recorder", owner: "dead", duration: .milliseconds(600)))
+        let dead = try #require(try await store.leases.acquire("recorder", owner: "dead", duration: .seconds(2)))
         let projection = RecordingProjection()
         let runner = try ProjectionRunner(
             store: store, projections: [runnable(projection)],
             leaseSettings: LeaseSettings(owner: "heir", duration: .seconds(1)))
         let running = Task { try await runner.run() }
-        #expect(try await waitForState(runner) { $0 != .running } == .waiting(holder: "dead"))
+        let waiting = try await waitForState(runner) { if case .waiting = $0 { true } else { false } }
+        #expect(waiting == .waiting(holder: "dead"))
+        #expect(projection.applied.isEmpty, "nothing is applied while the dead owner's lease lasts")
         try await withDeadline(seconds: 10, "the heir takes over") { await projection.waitUntilApplied(4) }
         let lease = try #require(try await store.leases.holder(of: "recorder"))
         #expect(lease.owner == "heir")
