@@ -31,7 +31,7 @@ struct DeadLettersCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
 enum DeadLetterJSON {
     static func members(_ letter: DeadLetter) -> [(String, JSONValue)] {
         [
-            ("id", .int(letter.id)), ("subscriber", .string(letter.subscriber)),
+            ("id", .int(letter.id)), ("subscriber", .string(letter.consumer)),
             ("position", .int(letter.position.rawValue)), ("eventId", .string(letter.eventId.uuidString.lowercased())),
             ("stream", .string(letter.stream.description)), ("type", .string(letter.type)),
             ("attempts", .int(Int64(letter.attempts))), ("failedAt", .string(Timestamp.format(letter.failedAt))),
@@ -80,7 +80,7 @@ struct DeadLettersListCommand: AsyncParsableCommand {
         let opened = try await storeOptions.open(.existing)
         defer { opened.close() }
         let page = try await opened.deadLetters.deadLetters(
-            subscriber: subscriber, limit: limit == Int.max ? limit : limit + 1)
+            consumer: subscriber, limit: limit == Int.max ? limit : limit + 1)
         let shown = page.prefix(limit)
         let out = TextOutput.standardOutput
         if json {
@@ -95,7 +95,7 @@ struct DeadLettersListCommand: AsyncParsableCommand {
             ])
             for letter in shown {
                 table.append([
-                    String(letter.id), letter.subscriber, String(letter.position.rawValue), letter.stream.description,
+                    String(letter.id), letter.consumer, String(letter.position.rawValue), letter.stream.description,
                     letter.type, String(letter.attempts), Formatting.time(letter.failedAt),
                     ErrorReport.oneLine(letter.error),
                 ])
@@ -145,7 +145,7 @@ struct DeadLettersShowCommand: AsyncParsableCommand {
                 JSONValue.object(DeadLetterJSON.members(letter) + [("event", event.map(EventLine.json) ?? .null)])
                     .serialized())
         } else {
-            out.line(out.styled("dead letter \(letter.id)", .bold) + "  " + out.styled(letter.subscriber, .cyan))
+            out.line(out.styled("dead letter \(letter.id)", .bold) + "  " + out.styled(letter.consumer, .cyan))
             out.line(
                 "    stream \(letter.stream)  type \(letter.type)  attempts \(letter.attempts)  failed "
                     + Timestamp.format(letter.failedAt))
@@ -196,18 +196,18 @@ struct DeadLettersPurgeCommand: AsyncParsableCommand {
         let out = TextOutput.standardOutput
         if let id {
             let letter = try await DeadLetterJSON.find(id, in: opened)
-            if let subscriber, letter.subscriber != subscriber {
+            if let subscriber, letter.consumer != subscriber {
                 throw CommandError(
-                    .badInput, "dead letter \(id) belongs to '\(letter.subscriber)', not to '\(subscriber)'")
+                    .badInput, "dead letter \(id) belongs to '\(letter.consumer)', not to '\(subscriber)'")
             }
             try Confirmation.require(
                 yes: yes, action: "purging dead letter \(id)",
-                question: "Delete dead letter \(id) (\(letter.subscriber), position \(letter.position)) without retrying it?")
+                question: "Delete dead letter \(id) (\(letter.consumer), position \(letter.position)) without retrying it?")
             try await opened.deadLetters.remove(id: id)
             out.line("purged dead letter \(id)")
             return
         }
-        let count = try await opened.deadLetters.count(subscriber: subscriber)
+        let count = try await opened.deadLetters.count(consumer: subscriber)
         let whose = subscriber.map { " of '\($0)'" } ?? ""
         guard count > 0 else {
             out.line("no dead letters\(whose) to purge")
@@ -216,7 +216,7 @@ struct DeadLettersPurgeCommand: AsyncParsableCommand {
         try Confirmation.require(
             yes: yes, action: "purging \(count) dead letters",
             question: "Delete \(Formatting.count(count)) dead letter\(count == 1 ? "" : "s")\(whose) without retrying them?")
-        let purged = try await opened.deadLetters.purge(subscriber: subscriber)
+        let purged = try await opened.deadLetters.purge(consumer: subscriber)
         out.line("purged \(Formatting.count(purged)) dead letter\(purged == 1 ? "" : "s")\(whose)")
     }
 }

@@ -68,9 +68,9 @@ struct DeadLettersRetryCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand
         if let id {
             letters = [try await DeadLetterJSON.find(id, in: session.opened)]
         } else {
-            letters = try await session.opened.deadLetters.deadLetters(subscriber: subscriber, limit: Int.max)
+            letters = try await session.opened.deadLetters.deadLetters(consumer: subscriber, limit: Int.max)
         }
-        for name in Set(letters.map(\.subscriber)).sorted() where !session.names.contains(name) {
+        for name in Set(letters.map(\.consumer)).sorted() where !session.names.contains(name) {
             throw CommandError(
                 .badInput,
                 "dead letters of '\(name)' cannot be retried here: this tool has no projection of that name; "
@@ -103,7 +103,7 @@ struct DeadLettersRetryCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand
     }
 
     private static func text(_ letter: DeadLetter, _ result: DeadLetterRetryResult, _ out: TextOutput) -> String {
-        let what = "dead letter \(letter.id) (\(letter.subscriber), position \(letter.position))"
+        let what = "dead letter \(letter.id) (\(letter.consumer), position \(letter.position))"
         switch result {
         case .applied:
             return out.styled("retried", .green) + " \(what): applied, entry removed"
@@ -122,7 +122,7 @@ struct DeadLettersRetryCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand
 
     private static func json(_ letter: DeadLetter, _ result: DeadLetterRetryResult) -> [(String, JSONValue)] {
         var members: [(String, JSONValue)] = [
-            ("id", .int(letter.id)), ("subscriber", .string(letter.subscriber)),
+            ("id", .int(letter.id)), ("subscriber", .string(letter.consumer)),
             ("position", .int(letter.position.rawValue)),
         ]
         switch result {

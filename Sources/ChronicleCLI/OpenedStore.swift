@@ -63,7 +63,7 @@ public struct OpenedStore: Sendable {
     /// The events the store's projections and consumers parked after their last retry.
     ///
     /// ```swift
-    /// let stuck = try await opened.deadLetters.count(subscriber: nil)
+    /// let stuck = try await opened.deadLetters.count(consumer: nil)
     /// ```
     public var deadLetters: any DeadLetterStore { opened.deadLetters }
 
@@ -108,10 +108,10 @@ public struct OpenedStore: Sendable {
     /// - Returns: Counts by subscriber name.
     /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
     func deadLetterCounts() async throws -> [String: Int] {
-        if let counting = deadLetters as? any DeadLetterCounting { return try await counting.countsBySubscriber() }
+        if let counting = deadLetters as? any DeadLetterCounting { return try await counting.countsByConsumer() }
         var counts: [String: Int] = [:]
-        for letter in try await deadLetters.deadLetters(subscriber: nil, limit: Int.max) {
-            counts[letter.subscriber, default: 0] += 1
+        for letter in try await deadLetters.deadLetters(consumer: nil, limit: Int.max) {
+            counts[letter.consumer, default: 0] += 1
         }
         return counts
     }

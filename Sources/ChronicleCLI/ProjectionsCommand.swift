@@ -177,7 +177,7 @@ struct ProjectionsStatusCommand<Catalog: ProjectionCatalog>: AsyncParsableComman
     ) async throws -> String {
         if rebuilding { return "rebuild interrupted" }
         if projection.failurePolicy.onExhausted == .stop && status.deadLetters > 0 {
-            let letters = try await session.opened.deadLetters.deadLetters(subscriber: status.name, limit: Int.max)
+            let letters = try await session.opened.deadLetters.deadLetters(consumer: status.name, limit: Int.max)
             if let stuck = letters.filter({ $0.position > status.checkpoint }).map(\.position).min() {
                 return "stopped at position \(stuck)"
             }

@@ -30,7 +30,7 @@ struct InjectedFailure: Error, CustomStringConvertible {
     var description: String { "injected failure on \(event.type) at position \(event.position)" }
 }
 
-let testPolicy = ProjectionFailurePolicy(maxAttempts: 2, initialDelay: .milliseconds(1), onExhausted: .skip)
+let testPolicy = FailurePolicy(maxAttempts: 2, initialDelay: .milliseconds(1), onExhausted: .skip)
 
 /// The amount in an event's data: `{"amount": 12}`.
 func amount(_ event: EventRecord) -> Int {
@@ -42,7 +42,7 @@ func amount(_ event: EventRecord) -> Int {
 struct OrderTotals: SQLiteProjection {
     let name = "order-totals"
     var filter: EventFilter { EventFilter(categories: ["order"]) }
-    var failurePolicy: ProjectionFailurePolicy { testPolicy }
+    var failurePolicy: FailurePolicy { testPolicy }
 
     func prepare(_ db: Database) throws {
         try db.execute(
@@ -79,7 +79,7 @@ struct PaymentsLog: Projection {
     let name = "payments-log"
     let database: DatabaseQueue
     var filter: EventFilter { EventFilter(eventTypes: ["Paid", "Refunded"]) }
-    var failurePolicy: ProjectionFailurePolicy { testPolicy }
+    var failurePolicy: FailurePolicy { testPolicy }
 
     func apply(_ event: EventRecord) async throws {
         if failingTypes.contains(event.type) { throw InjectedFailure(event: event) }

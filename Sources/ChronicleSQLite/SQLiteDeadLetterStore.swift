@@ -5,31 +5,31 @@ internal import GRDB
 /// Dead letters in the store's own SQLite file (table `chronicle_dead_letters`).
 ///
 /// ```swift
-/// for letter in try await store.deadLetters.deadLetters(subscriber: nil, limit: 20) {
-///     print(letter.subscriber, letter.position, letter.error)
+/// for letter in try await store.deadLetters.deadLetters(consumer: nil, limit: 20) {
+///     print(letter.consumer, letter.position, letter.error)
 /// }
 /// ```
 public struct SQLiteDeadLetterStore: DeadLetterStore {
     let store: SQLiteEventStore
 
     @discardableResult
-    public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
+    public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
         try AppendValidation.checkAttempts(attempts)
         return try await store.withMappedErrors {
             try await store.pool.write { db in
-                try Self.park(event, subscriber: subscriber, error: error, attempts: attempts, in: db)
+                try Self.park(event, consumer: consumer, error: error, attempts: attempts, in: db)
             }
         }
     }
 
-    public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
+    public func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter] {
         try AppendValidation.checkLimit(limit)
         return try await store.withMappedErrors {
             try await store.pool.read { db in
                 var cache = SQLiteRowDecoding.StreamNameCache()
                 let sql = "SELECT \(Self.columns) FROM chronicle_dead_letters "
                     + "WHERE (?1 IS NULL OR subscriber = ?1) ORDER BY id LIMIT ?2"
-                return try Row.fetchAll(db, sql: sql, arguments: [subscriber, limit]).map {
+                return try Row.fetchAll(db, sql: sql, arguments: [consumer, limit]).map {
                     try Self.deadLetter(from: $0, cache: &cache)
                 }
             }
@@ -49,15 +49,15 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         }
     }
 
-    /// The number of entries of each subscriber that has any.
+    /// The number of entries of each consumer that has any.
     ///
     /// ```swift
-    /// for (subscriber, count) in try await store.deadLetters.countsBySubscriber() { print(subscriber, count) }
+    /// for (consumer, count) in try await store.deadLetters.countsByConsumer() { print(consumer, count) }
     /// ```
     ///
-    /// - Returns: Entry counts keyed by subscriber name.
+    /// - Returns: Entry counts keyed by consumer name.
     /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
-    public func countsBySubscriber() async throws -> [String: Int] {
+    public func countsByConsumer() async throws -> [String: Int] {
         try await store.withMappedErrors {
             try await store.pool.read { db in
                 var counts: [String: Int] = [:]
@@ -71,9 +71,9 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         }
     }
 
-    public func count(subscriber: String?) async throws -> Int {
+    public func count(consumer: String?) async throws -> Int {
         try await store.withMappedErrors {
-            try await store.pool.read { db in try Self.count(subscriber: subscriber, in: db) }
+            try await store.pool.read { db in try Self.count(consumer: consumer, in: db) }
         }
     }
 
@@ -85,14 +85,14 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
     }
 
     @discardableResult
-    public func purge(subscriber: String?) async throws -> Int {
+    public func purge(consumer: String?) async throws -> Int {
         try await store.withMappedErrors {
-            try await store.pool.write { db in try Self.purge(subscriber: subscriber, in: db) }
+            try await store.pool.write { db in try Self.purge(consumer: consumer, in: db) }
         }
     }
 
     static func park(
-        _ event: EventRecord, subscriber: String, error: String, attempts: Int, in db: Database
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, in db: Database
     ) throws -> DeadLetter {
         let failedAt = SQLiteTime.now()
         try db.execute(
@@ -102,11 +102,11 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
-                subscriber, event.position.rawValue, event.id, event.stream.description, event.type, error, attempts,
+                consumer, event.position.rawValue, event.id, event.stream.description, event.type, error, attempts,
                 failedAt,
             ])
         return DeadLetter(
-            id: db.lastInsertedRowID, subscriber: subscriber, position: event.position, eventId: event.id,
+            id: db.lastInsertedRowID, consumer: consumer, position: event.position, eventId: event.id,
             stream: event.stream, type: event.type, error: error, attempts: attempts, failedAt: SQLiteTime.date(failedAt))
     }
 
@@ -114,7 +114,7 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
 
     static func deadLetter(from row: Row, cache: inout SQLiteRowDecoding.StreamNameCache) throws -> DeadLetter {
         DeadLetter(
-            id: row[0], subscriber: row[1], position: GlobalPosition(row[2] as Int64),
+            id: row[0], consumer: row[1], position: GlobalPosition(row[2] as Int64),
             eventId: try SQLiteRowDecoding.uuid(row[3], position: row[2]),
             stream: try cache.name(for: row[4]), type: row[5], error: row[6], attempts: row[7],
             failedAt: SQLiteTime.date(row[8]))
@@ -138,15 +138,15 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         return db.changesCount > 0
     }
 
-    static func count(subscriber: String?, in db: Database) throws -> Int {
+    static func count(consumer: String?, in db: Database) throws -> Int {
         try Int.fetchOne(
             db, sql: "SELECT count(*) FROM chronicle_dead_letters WHERE (?1 IS NULL OR subscriber = ?1)",
-            arguments: [subscriber]) ?? 0
+            arguments: [consumer]) ?? 0
     }
 
-    static func purge(subscriber: String?, in db: Database) throws -> Int {
+    static func purge(consumer: String?, in db: Database) throws -> Int {
         try db.execute(
-            sql: "DELETE FROM chronicle_dead_letters WHERE (?1 IS NULL OR subscriber = ?1)", arguments: [subscriber])
+            sql: "DELETE FROM chronicle_dead_letters WHERE (?1 IS NULL OR subscriber = ?1)", arguments: [consumer])
         return db.changesCount
     }
 }
@@ -155,7 +155,7 @@ extension SQLiteEventStore {
     /// Dead letters kept in this store's file.
     ///
     /// ```swift
-    /// let stuck = try await store.deadLetters.count(subscriber: nil)
+    /// let stuck = try await store.deadLetters.count(consumer: nil)
     /// ```
     public var deadLetters: SQLiteDeadLetterStore { SQLiteDeadLetterStore(store: self) }
 }

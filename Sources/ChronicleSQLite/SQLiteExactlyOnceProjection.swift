@@ -19,7 +19,7 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
 
     public var name: String { projection.name }
     public var filter: EventFilter { projection.filter }
-    public var failurePolicy: ProjectionFailurePolicy { projection.failurePolicy }
+    public var failurePolicy: FailurePolicy { projection.failurePolicy }
     public var guarantee: DeliveryGuarantee { .exactlyOnce }
 
     public func prepare() async throws {
@@ -86,7 +86,7 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
                 // parked and skipped it) meanwhile. Parking it again would list an
                 // applied event as failed, and skipping would move the checkpoint back.
                 guard event.position > (try Self.committed(name, in: db)) else { return }
-                _ = try SQLiteDeadLetterStore.park(event, subscriber: name, error: error, attempts: attempts, in: db)
+                _ = try SQLiteDeadLetterStore.park(event, consumer: name, error: error, attempts: attempts, in: db)
                 if skip { try SQLiteCheckpointStore.save(event.position, named: name, in: db) }
             }
         }
@@ -105,13 +105,13 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
                 try projection.prepare(db)
                 try projection.reset(db)
                 try SQLiteCheckpointStore.reset(named: name, in: db)
-                _ = try SQLiteDeadLetterStore.purge(subscriber: name, in: db)
+                _ = try SQLiteDeadLetterStore.purge(consumer: name, in: db)
             }
         }
     }
 
     public func deadLetterCount() async throws -> Int {
-        try await store.deadLetters.count(subscriber: name)
+        try await store.deadLetters.count(consumer: name)
     }
 
     public func retry(_ event: EventRecord, deadLetter id: Int64, advancingCheckpoint: Bool) async throws

@@ -29,7 +29,7 @@ public protocol SQLiteProjection: Sendable {
     /// Which events the projection wants (``EventFilter/all`` by default).
     var filter: EventFilter { get }
     /// Retries and what happens after them.
-    var failurePolicy: ProjectionFailurePolicy { get }
+    var failurePolicy: FailurePolicy { get }
 
     /// Creates the read model's tables; runs in a transaction before the first
     /// batch of every run, so it must be idempotent (`CREATE TABLE IF NOT EXISTS`).
@@ -56,5 +56,5 @@ public protocol SQLiteProjection: Sendable {
 
 extension SQLiteProjection {
     public var filter: EventFilter { .all }
-    public var failurePolicy: ProjectionFailurePolicy { .default }
+    public var failurePolicy: FailurePolicy { .default }
 }

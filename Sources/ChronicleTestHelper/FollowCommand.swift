@@ -40,7 +40,7 @@ struct AnnouncingProjection<Base: RunnableProjection>: RunnableProjection {
 
     var name: String { base.name }
     var filter: EventFilter { base.filter }
-    var failurePolicy: ProjectionFailurePolicy { base.failurePolicy }
+    var failurePolicy: FailurePolicy { base.failurePolicy }
     var guarantee: DeliveryGuarantee { base.guarantee }
 
     func prepare() async throws { try await base.prepare() }

@@ -33,7 +33,7 @@ struct Run: Sendable {
             throw ConformanceFailure(message: "apply succeeded for a failing event", file: #fileID, line: #line)
         } catch is ProjectionApplyFailure {}
         try await projection.park(event, error: "failed", attempts: 2, skip: skip)
-        let letters = try await harness.deadLetters.deadLetters(subscriber: Self.name, limit: 100)
+        let letters = try await harness.deadLetters.deadLetters(consumer: Self.name, limit: 100)
         guard let letter = letters.last(where: { $0.eventId == event.id }) else {
             throw ConformanceFailure(message: "no dead letter for the parked event", file: #fileID, line: #line)
         }

@@ -93,11 +93,11 @@ enum ProjectionFixtures {
 struct ProbeProjection: SQLiteProjection {
     let name: String
     var failingTypes: Set<String> = []
-    var onExhausted: ProjectionFailurePolicy.Exhausted = .skip
+    var onExhausted: FailurePolicy.Exhausted = .skip
     var filter: EventFilter = .all
 
-    var failurePolicy: ProjectionFailurePolicy {
-        ProjectionFailurePolicy(maxAttempts: 1, initialDelay: .milliseconds(1), onExhausted: onExhausted)
+    var failurePolicy: FailurePolicy {
+        FailurePolicy(maxAttempts: 1, initialDelay: .milliseconds(1), onExhausted: onExhausted)
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -65,8 +65,8 @@ struct CancellationMailer: Projection {
     let name = "cancellation-mailer"
     let outbox: Outbox
     var filter: EventFilter { EventFilter(eventTypes: [GuideOrderCancelled.eventType]) }
-    var failurePolicy: ProjectionFailurePolicy {
-        ProjectionFailurePolicy(maxAttempts: 5, initialDelay: .milliseconds(200), onExhausted: .skip)
+    var failurePolicy: FailurePolicy {
+        FailurePolicy(maxAttempts: 5, initialDelay: .milliseconds(200), onExhausted: .skip)
     }
 
     func apply(_ event: EventRecord) async throws {
@@ -142,9 +142,9 @@ struct ProjectionsGuideTests {
         // A mail that failed its last attempt, parked (as the runner parks it).
         let cancellation = try await store.readAll(from: 2, limit: 1)[0]
         try await store.deadLetters.park(
-            cancellation, subscriber: "cancellation-mailer", error: "mail server down", attempts: 5)
+            cancellation, consumer: "cancellation-mailer", error: "mail server down", attempts: 5)
         // --- guide: retry ---
-        for letter in try await store.deadLetters.deadLetters(subscriber: "cancellation-mailer", limit: 100) {
+        for letter in try await store.deadLetters.deadLetters(consumer: "cancellation-mailer", limit: 100) {
             switch try await runner.retry(letter) {
             case .applied, .alreadyApplied: print("dead letter \(letter.id) resolved")
             case .failed(let kept): print("still failing after \(kept.attempts) attempts: \(kept.error)")
@@ -153,7 +153,7 @@ struct ProjectionsGuideTests {
         }
         // --- end ---
         #expect(await outbox.sent.count == 2, "the parked mail was sent")
-        #expect(try await store.deadLetters.count(subscriber: nil) == 0)
+        #expect(try await store.deadLetters.count(consumer: nil) == 0)
 
         await services.triggerGracefulShutdown()
         try await running.value

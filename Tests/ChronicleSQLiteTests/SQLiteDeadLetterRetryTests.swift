@@ -16,9 +16,9 @@ struct SQLiteDeadLetterRetryTests {
         try await seed(store, events: 40, streams: 1)
         let failing = CountingProjection(name: "counting", failAt: [17])
         try await ProjectionRunner(store: store, projections: [store.exactlyOnce(failing)]).catchUp()
-        let letter = try #require(try await store.deadLetters.deadLetters(subscriber: "counting", limit: 10).first)
+        let letter = try #require(try await store.deadLetters.deadLetters(consumer: "counting", limit: 10).first)
         #expect(try await store.deadLetters.deadLetter(id: letter.id) == letter)
-        #expect(try await store.deadLetters.countsBySubscriber() == ["counting": 1])
+        #expect(try await store.deadLetters.countsByConsumer() == ["counting": 1])
 
         // Still failing: the handler's write before the failure rolls back; the entry stays.
         let stillFailing = try ProjectionRunner(store: store, projections: [store.exactlyOnce(failing)])
@@ -37,7 +37,7 @@ struct SQLiteDeadLetterRetryTests {
         #expect(try await runner.retry(kept) == .applied)
         let after = try await fixed.dump(store, path: path)
         #expect(after.last == "[stream:\"order-0\" n:40 position_sum:\((1...40).reduce(0, +))]")
-        #expect(try await store.deadLetters.count(subscriber: nil) == 0)
+        #expect(try await store.deadLetters.count(consumer: nil) == 0)
         #expect(try await store.checkpoints.checkpoint(named: "counting")?.position == 40)
         #expect(try await runner.retry(kept) == .gone)
         #expect(try await fixed.dump(store, path: path) == after, "nothing applied twice")
@@ -58,7 +58,7 @@ struct SQLiteDeadLetterRetryTests {
             try await ProjectionRunner(store: store, projections: [store.exactlyOnce(stopping)]).catchUp()
         }
         #expect(try await store.checkpoints.checkpoint(named: "counting")?.position == 3)
-        let letter = try #require(try await store.deadLetters.deadLetters(subscriber: "counting", limit: 10).first)
+        let letter = try #require(try await store.deadLetters.deadLetters(consumer: "counting", limit: 10).first)
 
         let fixed = StoppingProjection(base: CountingProjection(name: "counting"))
         let runner = try ProjectionRunner(store: store, projections: [store.exactlyOnce(fixed)])
@@ -75,8 +75,8 @@ struct SQLiteDeadLetterRetryTests {
 struct StoppingProjection: SQLiteProjection {
     let base: CountingProjection
     var name: String { base.name }
-    var failurePolicy: ProjectionFailurePolicy {
-        ProjectionFailurePolicy(maxAttempts: 1, initialDelay: .milliseconds(1), onExhausted: .stop)
+    var failurePolicy: FailurePolicy {
+        FailurePolicy(maxAttempts: 1, initialDelay: .milliseconds(1), onExhausted: .stop)
     }
     func prepare(_ db: Database) throws { try base.prepare(db) }
     func apply(_ event: EventRecord, in db: Database) throws { try base.apply(event, in: db) }

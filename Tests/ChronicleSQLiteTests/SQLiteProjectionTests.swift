@@ -10,8 +10,8 @@ import Testing
 struct CountingProjection: SQLiteProjection {
     let name: String
     var failAt: Set<Int64> = []
-    var failurePolicy: ProjectionFailurePolicy {
-        ProjectionFailurePolicy(maxAttempts: 2, initialDelay: .milliseconds(1), onExhausted: .skip)
+    var failurePolicy: FailurePolicy {
+        FailurePolicy(maxAttempts: 2, initialDelay: .milliseconds(1), onExhausted: .skip)
     }
 
     init(name: String = "counting", failAt: Set<Int64> = []) {
@@ -111,7 +111,7 @@ struct SQLiteProjectionTests {
         let runner = try ProjectionRunner(
             store: store, projections: [store.exactlyOnce(failing), store.exactlyOnce(clean)], batchSize: 25)
         try await runner.catchUp()
-        let letters = try await store.deadLetters.deadLetters(subscriber: "failing", limit: 10)
+        let letters = try await store.deadLetters.deadLetters(consumer: "failing", limit: 10)
         #expect(letters.map(\.position) == [17])
         #expect(letters.first?.attempts == 2)
         #expect(letters.first?.error == "projection failed at 17")

@@ -100,16 +100,16 @@ public protocol CategoryIndexing: Sendable {
     func setCategoryIndex(_ indexed: Bool) async throws
 }
 
-/// A dead-letter store that counts its letters per subscriber in one query,
+/// A dead-letter store that counts its letters per consumer in one query,
 /// which `stats` uses instead of listing every letter.
 ///
 /// ```swift
-/// if let counting = store.deadLetters as? any DeadLetterCounting { print(try await counting.countsBySubscriber()) }
+/// if let counting = store.deadLetters as? any DeadLetterCounting { print(try await counting.countsByConsumer()) }
 /// ```
 public protocol DeadLetterCounting: Sendable {
-    /// The number of dead letters per subscriber; subscribers without any are absent.
+    /// The number of dead letters per consumer; consumers without any are absent.
     ///
-    /// - Returns: Counts by subscriber name.
+    /// - Returns: Counts by consumer name.
     /// - Throws: ``EventStoreError`` on a storage failure.
-    func countsBySubscriber() async throws -> [String: Int]
+    func countsByConsumer() async throws -> [String: Int]
 }

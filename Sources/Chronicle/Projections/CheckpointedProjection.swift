@@ -30,7 +30,7 @@ public struct CheckpointedProjection<P: Projection>: RunnableProjection {
 
     public var name: String { projection.name }
     public var filter: EventFilter { projection.filter }
-    public var failurePolicy: ProjectionFailurePolicy { projection.failurePolicy }
+    public var failurePolicy: FailurePolicy { projection.failurePolicy }
     public var guarantee: DeliveryGuarantee { .atLeastOnce }
 
     public func prepare() async throws {}
@@ -52,18 +52,18 @@ public struct CheckpointedProjection<P: Projection>: RunnableProjection {
     }
 
     public func park(_ event: EventRecord, error: String, attempts: Int, skip: Bool) async throws {
-        try await deadLetters.park(event, subscriber: name, error: error, attempts: attempts)
+        try await deadLetters.park(event, consumer: name, error: error, attempts: attempts)
         if skip { try await checkpoints.save(event.position, named: name) }
     }
 
     public func reset() async throws {
         try await projection.reset()
         try await checkpoints.reset(named: name)
-        try await deadLetters.purge(subscriber: name)
+        try await deadLetters.purge(consumer: name)
     }
 
     public func deadLetterCount() async throws -> Int {
-        try await deadLetters.count(subscriber: name)
+        try await deadLetters.count(consumer: name)
     }
 
     public func retry(_ event: EventRecord, deadLetter id: Int64, advancingCheckpoint: Bool) async throws

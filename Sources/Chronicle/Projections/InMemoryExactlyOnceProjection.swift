@@ -14,14 +14,14 @@
 public struct InMemoryExactlyOnceProjection<ReadModel: Sendable>: RunnableProjection {
     public let name: String
     public let filter: EventFilter
-    public let failurePolicy: ProjectionFailurePolicy
+    public let failurePolicy: FailurePolicy
     public var guarantee: DeliveryGuarantee { .exactlyOnce }
     let initial: ReadModel
     let handler: @Sendable (EventRecord, inout ReadModel) throws -> Void
     let store: InMemoryProjectionStore
 
     init(
-        name: String, filter: EventFilter, failurePolicy: ProjectionFailurePolicy, initial: ReadModel,
+        name: String, filter: EventFilter, failurePolicy: FailurePolicy, initial: ReadModel,
         handler: @escaping @Sendable (EventRecord, inout ReadModel) throws -> Void, store: InMemoryProjectionStore
     ) {
         self.name = name
@@ -79,7 +79,7 @@ public struct InMemoryExactlyOnceProjection<ReadModel: Sendable>: RunnableProjec
         store.state.withLock { state in
             // At or below the checkpoint: another runner applied or parked the event.
             guard event.position > state.checkpoints.position(of: name) else { return }
-            _ = state.deadLetters.park(event, subscriber: name, error: error, attempts: attempts)
+            _ = state.deadLetters.park(event, consumer: name, error: error, attempts: attempts)
             if skip { state.checkpoints.save(event.position, named: name) }
         }
     }
@@ -88,12 +88,12 @@ public struct InMemoryExactlyOnceProjection<ReadModel: Sendable>: RunnableProjec
         store.state.withLock { state in
             state.readModels[Array(name.utf8)] = initial
             state.checkpoints.reset(named: name)
-            _ = state.deadLetters.purge(subscriber: name)
+            _ = state.deadLetters.purge(consumer: name)
         }
     }
 
     public func deadLetterCount() async throws -> Int {
-        store.state.withLock { $0.deadLetters.count(subscriber: name) }
+        store.state.withLock { $0.deadLetters.count(consumer: name) }
     }
 
     public func retry(_ event: EventRecord, deadLetter id: Int64, advancingCheckpoint: Bool) async throws

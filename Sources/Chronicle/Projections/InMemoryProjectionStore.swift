@@ -58,7 +58,7 @@ public final class InMemoryProjectionStore: CheckpointStore, DeadLetterStore, Se
     ///   - apply: Applies one event to the read model.
     /// - Returns: The runnable projection.
     public func exactlyOnce<ReadModel: Sendable>(
-        named name: String, filter: EventFilter = .all, failurePolicy: ProjectionFailurePolicy = .default,
+        named name: String, filter: EventFilter = .all, failurePolicy: FailurePolicy = .default,
         initial: ReadModel, apply: @escaping @Sendable (EventRecord, inout ReadModel) throws -> Void
     ) -> InMemoryExactlyOnceProjection<ReadModel> {
         InMemoryExactlyOnceProjection(
@@ -98,17 +98,17 @@ public final class InMemoryProjectionStore: CheckpointStore, DeadLetterStore, Se
     }
 
     @discardableResult
-    public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
+    public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
         try AppendValidation.checkAttempts(attempts)
-        return state.withLock { $0.deadLetters.park(event, subscriber: subscriber, error: error, attempts: attempts) }
+        return state.withLock { $0.deadLetters.park(event, consumer: consumer, error: error, attempts: attempts) }
     }
 
-    public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
-        try state.withLock { $0.deadLetters }.deadLetters(subscriber: subscriber, limit: limit)
+    public func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter] {
+        try state.withLock { $0.deadLetters }.deadLetters(consumer: consumer, limit: limit)
     }
 
-    public func count(subscriber: String?) async throws -> Int {
-        state.withLock { $0.deadLetters.count(subscriber: subscriber) }
+    public func count(consumer: String?) async throws -> Int {
+        state.withLock { $0.deadLetters.count(consumer: consumer) }
     }
 
     @discardableResult
@@ -117,8 +117,8 @@ public final class InMemoryProjectionStore: CheckpointStore, DeadLetterStore, Se
     }
 
     @discardableResult
-    public func purge(subscriber: String?) async throws -> Int {
-        state.withLock { $0.deadLetters.purge(subscriber: subscriber) }
+    public func purge(consumer: String?) async throws -> Int {
+        state.withLock { $0.deadLetters.purge(consumer: consumer) }
     }
 
     @discardableResult

@@ -23,8 +23,8 @@ public protocol Projection: Sendable {
     var name: String { get }
     /// Which events the projection wants (``EventFilter/all`` by default).
     var filter: EventFilter { get }
-    /// Retries and what happens after them (``ProjectionFailurePolicy/default``).
-    var failurePolicy: ProjectionFailurePolicy { get }
+    /// Retries and what happens after them (``FailurePolicy/default``).
+    var failurePolicy: FailurePolicy { get }
 
     /// Applies one event to the read model.
     ///
@@ -40,5 +40,5 @@ public protocol Projection: Sendable {
 
 extension Projection {
     public var filter: EventFilter { .all }
-    public var failurePolicy: ProjectionFailurePolicy { .default }
+    public var failurePolicy: FailurePolicy { .default }
 }

@@ -7,10 +7,10 @@ extension ProjectionRunner {
     /// entry stays with one more attempt and the new error.
     ///
     /// The runner first works out where the projection stands against the event:
-    /// - checkpoint at or past the event, policy ``ProjectionFailurePolicy/Exhausted/skip``:
+    /// - checkpoint at or past the event, policy ``FailurePolicy/Exhausted/skip``:
     ///   the projection skipped it; the event is applied out of order and the
     ///   checkpoint stays.
-    /// - checkpoint at or past the event, policy ``ProjectionFailurePolicy/Exhausted/stop``:
+    /// - checkpoint at or past the event, policy ``FailurePolicy/Exhausted/stop``:
     ///   a projection that stops never skips, so it applied the event when it ran
     ///   again; the entry is removed without applying it twice (`.alreadyApplied`).
     /// - checkpoint before the event, and the event is the next one the
@@ -27,19 +27,19 @@ extension ProjectionRunner {
     /// projection this runner follows is paused during the retry.
     ///
     /// ```swift
-    /// for letter in try await store.deadLetters.deadLetters(subscriber: "order-summary", limit: 100) {
+    /// for letter in try await store.deadLetters.deadLetters(consumer: "order-summary", limit: 100) {
     ///     if case .failed(let kept) = try await runner.retry(letter) { print("still failing: \(kept.error)") }
     /// }
     /// ```
     ///
-    /// - Parameter letter: The dead letter; its subscriber names the projection.
+    /// - Parameter letter: The dead letter; its consumer names the projection.
     /// - Returns: What became of it (see ``DeadLetterRetryResult``).
-    /// - Throws: ``ProjectionError`` (`unknownProjection` for a subscriber the
+    /// - Throws: ``ProjectionError`` (`unknownProjection` for a consumer the
     ///   runner does not run, `busy`, `leaseHeld`, `deadLetterMismatch` when the log
     ///   has no such event at the letter's position), or a store error. The handler's error is
     ///   not thrown: it is the `.failed` result.
     public func retry(_ letter: DeadLetter) async throws -> DeadLetterRetryResult {
-        let name = letter.subscriber
+        let name = letter.consumer
         let entry = try entry(named: name)
         try claim(name)
         defer { release(name) }
@@ -49,7 +49,7 @@ extension ProjectionRunner {
     }
 
     private func retryHoldingLease(_ letter: DeadLetter, entry: Entry) async throws -> DeadLetterRetryResult {
-        let name = letter.subscriber
+        let name = letter.consumer
         let runnable = entry.runnable
         guard let event = try await store.readAll(from: letter.position, limit: 1).first,
             event.position == letter.position, event.id == letter.eventId

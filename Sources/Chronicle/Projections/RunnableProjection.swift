@@ -40,7 +40,7 @@ public protocol RunnableProjection: Sendable {
     /// Which events it wants.
     var filter: EventFilter { get }
     /// Its retry policy.
-    var failurePolicy: ProjectionFailurePolicy { get }
+    var failurePolicy: FailurePolicy { get }
     /// Whether its effects are exactly-once or at-least-once.
     var guarantee: DeliveryGuarantee { get }
 

@@ -20,7 +20,7 @@ extension AppendValidation {
     /// store writes.
     ///
     /// Every ``DeadLetterStore`` runs it in
-    /// ``DeadLetterStore/park(_:subscriber:error:attempts:)``: an event is parked
+    /// ``DeadLetterStore/park(_:consumer:error:attempts:)``: an event is parked
     /// after its handler ran at least once.
     ///
     /// ```swift

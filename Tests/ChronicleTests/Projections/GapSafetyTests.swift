@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The visibility rule, proved on a store that commits out of order on command:
-/// A takes position 10 and holds, B takes 11 and commits. A subscriber or a
+/// A takes position 10 and holds, B takes 11 and commits. A consumer or a
 /// projection that moved to the highest position it read (11) would skip A's
 /// event for good; these consumers stop at 9 until A commits or rolls back.
 @Suite("Gap safety: subscriptions and projections on out-of-order commits", .timeLimit(.minutes(1)))

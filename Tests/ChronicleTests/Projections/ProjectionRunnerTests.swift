@@ -61,7 +61,7 @@ struct ProjectionRunnerTests {
         try await runner.catchUp()
         #expect(projection.applied == [1, 2, 3, 4, 5])
         #expect(projection.attempts(at: 3) == 3)
-        #expect(try await deadLetters.count(subscriber: nil) == 0)
+        #expect(try await deadLetters.count(consumer: nil) == 0)
     }
 
     @Test func anEventFailingEveryAttemptIsParkedAndSkipped() async throws {
@@ -71,7 +71,7 @@ struct ProjectionRunnerTests {
         try await runner.catchUp()
         #expect(projection.applied == [1, 3, 4, 5])
         #expect(projection.attempts(at: 2) == 3)
-        let letters = try await deadLetters.deadLetters(subscriber: "recorder", limit: 10)
+        let letters = try await deadLetters.deadLetters(consumer: "recorder", limit: 10)
         #expect(letters.count == 1)
         #expect(letters.first?.position == 2)
         #expect(letters.first?.attempts == 3)
@@ -84,7 +84,7 @@ struct ProjectionRunnerTests {
         try await appendEvents(5, to: store)
         let stopping = RecordingProjection(
             name: "stopping",
-            failurePolicy: ProjectionFailurePolicy(maxAttempts: 2, initialDelay: .milliseconds(1), onExhausted: .stop),
+            failurePolicy: FailurePolicy(maxAttempts: 2, initialDelay: .milliseconds(1), onExhausted: .stop),
             failing: [3: 2])
         let healthy = RecordingProjection(name: "healthy")
         let runner = try ProjectionRunner(store: store, projections: [runnable(stopping), runnable(healthy)])
@@ -93,7 +93,7 @@ struct ProjectionRunnerTests {
         #expect(error?.position == 3)
         #expect(stopping.applied == [1, 2])
         #expect(try await checkpoints.checkpoint(named: "stopping")?.position == 2)
-        #expect(try await deadLetters.count(subscriber: "stopping") == 1)
+        #expect(try await deadLetters.count(consumer: "stopping") == 1)
         let statuses = try await runner.status()
         if case .stopped(let message) = statuses[0].state {
             #expect(message.contains("boom at 3"))
@@ -113,7 +113,7 @@ struct ProjectionRunnerTests {
         let projection = RecordingProjection()
         let runner = try ProjectionRunner(store: store, projections: [runnable(projection)], batchSize: 10)
         try await runner.catchUp()
-        try await deadLetters.park(try await store.readAll(from: 1, limit: 1)[0], subscriber: "recorder", error: "old", attempts: 1)
+        try await deadLetters.park(try await store.readAll(from: 1, limit: 1)[0], consumer: "recorder", error: "old", attempts: 1)
         let reports = ProgressLog()
         try await runner.rebuild("recorder") { reports.append($0) }
         #expect(projection.resets == 1)
@@ -122,7 +122,7 @@ struct ProjectionRunnerTests {
         #expect(progress.map(\.done) == [10, 20, 30, 40])
         #expect(progress.allSatisfy { $0.total == 40 })
         #expect(progress.last?.fraction == 1)
-        #expect(try await deadLetters.count(subscriber: "recorder") == 0, "a reset clears the projection's dead letters")
+        #expect(try await deadLetters.count(consumer: "recorder") == 0, "a reset clears the projection's dead letters")
     }
 
     @Test func statusReportsCheckpointHeadAndLag() async throws {

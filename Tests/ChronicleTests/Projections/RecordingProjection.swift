@@ -6,7 +6,7 @@ import Foundation
 final class RecordingProjection: Projection, Sendable {
     let name: String
     let filter: EventFilter
-    let failurePolicy: ProjectionFailurePolicy
+    let failurePolicy: FailurePolicy
     private let state = Locked(State())
     private let seen = AsyncStream<GlobalPosition>.makeStream()
 
@@ -24,7 +24,7 @@ final class RecordingProjection: Projection, Sendable {
 
     init(
         name: String = "recorder", filter: EventFilter = .all,
-        failurePolicy: ProjectionFailurePolicy = ProjectionFailurePolicy(
+        failurePolicy: FailurePolicy = FailurePolicy(
             maxAttempts: 3, initialDelay: .milliseconds(1), maximumDelay: .milliseconds(5)),
         failing: [GlobalPosition: Int] = [:]
     ) {

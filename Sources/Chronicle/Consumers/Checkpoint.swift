@@ -1,6 +1,6 @@
 public import Foundation
 
-/// How far a named subscriber (a projection, a consumer) has read the global log.
+/// How far a named consumer (a projection, a consumer) has read the global log.
 ///
 /// ```swift
 /// if let checkpoint = try await checkpoints.checkpoint(named: "order-summary") {
@@ -8,7 +8,7 @@ public import Foundation
 /// }
 /// ```
 public struct Checkpoint: Hashable, Sendable {
-    /// The subscriber's stable name.
+    /// The consumer's stable name.
     public let name: String
     /// Every event up to this position has been processed.
     public let position: GlobalPosition
@@ -18,7 +18,7 @@ public struct Checkpoint: Hashable, Sendable {
     /// Creates a checkpoint value.
     ///
     /// - Parameters:
-    ///   - name: The subscriber's name.
+    ///   - name: The consumer's name.
     ///   - position: The last processed position.
     ///   - updatedAt: When it was saved.
     public init(name: String, position: GlobalPosition, updatedAt: Date) {

@@ -1,26 +1,26 @@
-/// Where subscribers park events they gave up on.
+/// Where consumers park events they gave up on.
 ///
 /// ```swift
-/// let stuck = try await deadLetters.count(subscriber: nil)
-/// try await deadLetters.purge(subscriber: "order-summary")
+/// let stuck = try await deadLetters.count(consumer: nil)
+/// try await deadLetters.purge(consumer: "order-summary")
 /// ```
 ///
 /// ## Implementation requirements
-/// - ``park(_:subscriber:error:attempts:)`` assigns a new, increasing id, never
+/// - ``park(_:consumer:error:attempts:)`` assigns a new, increasing id, never
 ///   one used before, even after the newest entry was removed or all were
 ///   purged (an id a person read in a listing names that entry or nothing).
 ///   Parks from several tasks at once get distinct ids; parking one event twice
 ///   makes two entries. Fewer than one attempt throws `EventStoreError`
 ///   `.invalidArgument` and stores nothing (``AppendValidation/checkAttempts(_:)``).
-/// - ``deadLetters(subscriber:limit:)`` lists entries in id order; `nil` lists all
-///   subscribers. A limit below 1 throws `EventStoreError` `.invalidArgument`.
-/// - ``remove(id:)`` and ``purge(subscriber:)`` report how many entries went;
-///   an unknown id or subscriber is no error (`false`, 0).
+/// - ``deadLetters(consumer:limit:)`` lists entries in id order; `nil` lists all
+///   consumers. A limit below 1 throws `EventStoreError` `.invalidArgument`.
+/// - ``remove(id:)`` and ``purge(consumer:)`` report how many entries went;
+///   an unknown id or consumer is no error (`false`, 0).
 /// - ``recordFailedRetry(id:error:)`` keeps the entry's id, event and place in
 ///   the listing, adds one attempt, and replaces the error and the time; it
 ///   returns `nil` for an unknown id.
-/// - Subscriber names are bytes: they compare by their UTF-8 bytes, so two
-///   canonically equivalent spellings are two subscribers.
+/// - Consumer names are bytes: they compare by their UTF-8 bytes, so two
+///   canonically equivalent spellings are two consumers.
 /// - `ChronicleTesting`'s `DeadLetterStoreConformance` checks all of this; every
 ///   implementation runs it.
 public protocol DeadLetterStore: Sendable {
@@ -28,29 +28,29 @@ public protocol DeadLetterStore: Sendable {
     ///
     /// - Parameters:
     ///   - event: The event given up on.
-    ///   - subscriber: Who gave up.
+    ///   - consumer: Who gave up.
     ///   - error: The last error, as text.
     ///   - attempts: How many times the handler ran.
     /// - Returns: The new entry.
     /// - Throws: A store error.
     @discardableResult
-    func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter
+    func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter
 
     /// Lists parked events.
     ///
     /// - Parameters:
-    ///   - subscriber: One subscriber, or `nil` for all.
+    ///   - consumer: One consumer, or `nil` for all.
     ///   - limit: The most entries.
     /// - Returns: Entries in id order.
     /// - Throws: A store error.
-    func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter]
+    func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter]
 
     /// Counts parked events.
     ///
-    /// - Parameter subscriber: One subscriber, or `nil` for all.
+    /// - Parameter consumer: One consumer, or `nil` for all.
     /// - Returns: The count.
     /// - Throws: A store error.
-    func count(subscriber: String?) async throws -> Int
+    func count(consumer: String?) async throws -> Int
 
     /// Removes one entry.
     ///
@@ -60,13 +60,13 @@ public protocol DeadLetterStore: Sendable {
     @discardableResult
     func remove(id: Int64) async throws -> Bool
 
-    /// Removes every entry of a subscriber, or of all when `nil`.
+    /// Removes every entry of a consumer, or of all when `nil`.
     ///
-    /// - Parameter subscriber: One subscriber, or `nil` for all.
+    /// - Parameter consumer: One consumer, or `nil` for all.
     /// - Returns: How many entries went.
     /// - Throws: A store error.
     @discardableResult
-    func purge(subscriber: String?) async throws -> Int
+    func purge(consumer: String?) async throws -> Int
 
     /// Records that a retry of an entry failed again: one more attempt, the new
     /// error, the time of this failure. The entry keeps its id.
@@ -88,7 +88,7 @@ public protocol DeadLetterStore: Sendable {
 }
 
 extension DeadLetterStore {
-    /// One entry, by id: this default scans ``deadLetters(subscriber:limit:)``;
+    /// One entry, by id: this default scans ``deadLetters(consumer:limit:)``;
     /// stores with an index on the id look it up directly.
     ///
     /// ```swift
@@ -99,6 +99,6 @@ extension DeadLetterStore {
     /// - Returns: The entry, or `nil` when there is none with this id.
     /// - Throws: A store error.
     public func deadLetter(id: Int64) async throws -> DeadLetter? {
-        try await deadLetters(subscriber: nil, limit: Int.max).first { $0.id == id }
+        try await deadLetters(consumer: nil, limit: Int.max).first { $0.id == id }
     }
 }

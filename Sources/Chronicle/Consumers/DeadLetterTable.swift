@@ -4,27 +4,27 @@ internal import Foundation
 /// ``InMemoryDeadLetterStore`` keeps in its actor and ``InMemoryProjectionStore``
 /// keeps under its lock, next to checkpoints and read models.
 ///
-/// Ids are never reused; subscriber names compare as bytes.
+/// Ids are never reused; consumer names compare as bytes.
 struct DeadLetterTable: Sendable {
     private(set) var entries: [DeadLetter] = []
     private var nextId: Int64 = 1
 
-    mutating func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) -> DeadLetter {
+    mutating func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) -> DeadLetter {
         let letter = DeadLetter(
-            id: nextId, subscriber: subscriber, position: event.position, eventId: event.id, stream: event.stream,
+            id: nextId, consumer: consumer, position: event.position, eventId: event.id, stream: event.stream,
             type: event.type, error: error, attempts: attempts, failedAt: Date())
         nextId += 1
         entries.append(letter)
         return letter
     }
 
-    func deadLetters(subscriber: String?, limit: Int) throws -> [DeadLetter] {
+    func deadLetters(consumer: String?, limit: Int) throws -> [DeadLetter] {
         try AppendValidation.checkLimit(limit)
-        return Array(entries.lazy.filter { Self.matches($0, subscriber) }.prefix(limit))
+        return Array(entries.lazy.filter { Self.matches($0, consumer) }.prefix(limit))
     }
 
-    func count(subscriber: String?) -> Int {
-        entries.count { Self.matches($0, subscriber) }
+    func count(consumer: String?) -> Int {
+        entries.count { Self.matches($0, consumer) }
     }
 
     func deadLetter(id: Int64) -> DeadLetter? {
@@ -37,9 +37,9 @@ struct DeadLetterTable: Sendable {
         return entries.count < before
     }
 
-    mutating func purge(subscriber: String?) -> Int {
+    mutating func purge(consumer: String?) -> Int {
         let before = entries.count
-        entries.removeAll { Self.matches($0, subscriber) }
+        entries.removeAll { Self.matches($0, consumer) }
         return before - entries.count
     }
 
@@ -47,17 +47,17 @@ struct DeadLetterTable: Sendable {
         guard let index = entries.firstIndex(where: { $0.id == id }) else { return nil }
         let old = entries[index]
         let updated = DeadLetter(
-            id: old.id, subscriber: old.subscriber, position: old.position, eventId: old.eventId, stream: old.stream,
+            id: old.id, consumer: old.consumer, position: old.position, eventId: old.eventId, stream: old.stream,
             type: old.type, error: error, attempts: old.attempts + 1, failedAt: Date())
         entries[index] = updated
         return updated
     }
 
-    /// Whether an entry belongs to `subscriber` (every entry when `nil`). Names
+    /// Whether an entry belongs to `consumer` (every entry when `nil`). Names
     /// are bytes, as in every store: `==` on `String` would match canonically
     /// equivalent spellings.
-    private static func matches(_ letter: DeadLetter, _ subscriber: String?) -> Bool {
-        guard let subscriber else { return true }
-        return letter.subscriber.utf8.elementsEqual(subscriber.utf8)
+    private static func matches(_ letter: DeadLetter, _ consumer: String?) -> Bool {
+        guard let consumer else { return true }
+        return letter.consumer.utf8.elementsEqual(consumer.utf8)
     }
 }

@@ -1,18 +1,22 @@
 public import Foundation
 
-/// An event a subscriber gave up on after its last retry, kept for people to
+/// An event a consumer gave up on after its last retry, kept for people to
 /// look at, retry or purge.
 ///
 /// ```swift
-/// for letter in try await deadLetters.deadLetters(subscriber: "order-summary", limit: 50) {
+/// for letter in try await deadLetters.deadLetters(consumer: "order-summary", limit: 50) {
 ///     print(letter.position, letter.type, letter.error, letter.attempts)
 /// }
 /// ```
 public struct DeadLetter: Hashable, Sendable {
+    /// The consumer's name under its old label.
+    @available(*, deprecated, renamed: "consumer")
+    public var subscriber: String { consumer }
+
     /// The entry's id in its store (assigned when parked).
     public let id: Int64
     /// The projection or consumer that failed.
-    public let subscriber: String
+    public let consumer: String
     /// The event's global position.
     public let position: GlobalPosition
     /// The event's id.
@@ -32,7 +36,7 @@ public struct DeadLetter: Hashable, Sendable {
     ///
     /// - Parameters:
     ///   - id: The entry's id.
-    ///   - subscriber: The subscriber's name.
+    ///   - consumer: The consumer's name.
     ///   - position: The event's position.
     ///   - eventId: The event's id.
     ///   - stream: The event's stream.
@@ -41,11 +45,11 @@ public struct DeadLetter: Hashable, Sendable {
     ///   - attempts: How many times the handler ran.
     ///   - failedAt: When it was parked.
     public init(
-        id: Int64, subscriber: String, position: GlobalPosition, eventId: UUID, stream: StreamName, type: String,
+        id: Int64, consumer: String, position: GlobalPosition, eventId: UUID, stream: StreamName, type: String,
         error: String, attempts: Int, failedAt: Date
     ) {
         self.id = id
-        self.subscriber = subscriber
+        self.consumer = consumer
         self.position = position
         self.eventId = eventId
         self.stream = stream

@@ -1,20 +1,21 @@
-/// What a projection does when a handler throws: how often to retry, how long
-/// to wait between attempts, and what to do after the last one.
+/// What a consumer of the log (a projection, and next a bus consumer group)
+/// does when its handler throws: how often to retry, how long to wait between
+/// attempts, and what to do after the last one.
 ///
 /// Waits grow exponentially from ``initialDelay`` up to ``maximumDelay``, each
 /// with up to ``jitter`` of random spread so that many failing consumers do not
 /// retry in lock-step. After ``maxAttempts`` the event is parked in the
-/// dead-letter store and the projection either skips it or stops.
+/// dead-letter store and the consumer either skips it or stops.
 ///
 /// ```swift
-/// let policy = ProjectionFailurePolicy(maxAttempts: 5, initialDelay: .milliseconds(50), onExhausted: .stop)
+/// let policy = FailurePolicy(maxAttempts: 5, initialDelay: .milliseconds(50), onExhausted: .stop)
 /// ```
-public struct ProjectionFailurePolicy: Hashable, Sendable {
+public struct FailurePolicy: Hashable, Sendable {
     /// What happens after the last attempt.
     public enum Exhausted: Hashable, Sendable {
         /// Park the event and go on with the next one.
         case skip
-        /// Park the event and stop this projection (others keep running); it
+        /// Park the event and stop this consumer (others keep running); it
         /// retries the event when started again.
         case stop
     }
@@ -50,7 +51,7 @@ public struct ProjectionFailurePolicy: Hashable, Sendable {
     }
 
     /// The default: 3 attempts, 100 ms then 200 ms, then skip.
-    public static let `default` = ProjectionFailurePolicy()
+    public static let `default` = FailurePolicy()
 
     /// The wait after `attempt` failed attempts.
     ///
@@ -73,3 +74,7 @@ public struct ProjectionFailurePolicy: Hashable, Sendable {
         return result
     }
 }
+
+/// The failure policy's name before it served every consumer.
+@available(*, deprecated, renamed: "FailurePolicy")
+public typealias ProjectionFailurePolicy = FailurePolicy

@@ -1,4 +1,4 @@
-/// Where subscribers keep their checkpoints, keyed by name.
+/// Where consumers keep their checkpoints, keyed by name.
 ///
 /// ```swift
 /// let start = try await checkpoints.checkpoint(named: "mailer")?.position ?? .none
@@ -24,24 +24,24 @@
 /// - `ChronicleTesting`'s `CheckpointStoreConformance` checks all of this; every
 ///   implementation runs it.
 public protocol CheckpointStore: Sendable {
-    /// The checkpoint of a subscriber, or `nil` when it has none.
+    /// The checkpoint of a consumer, or `nil` when it has none.
     ///
-    /// - Parameter name: The subscriber's name.
+    /// - Parameter name: The consumer's name.
     /// - Returns: Its checkpoint.
     /// - Throws: A store error.
     func checkpoint(named name: String) async throws -> Checkpoint?
 
-    /// Saves a subscriber's position.
+    /// Saves a consumer's position.
     ///
     /// - Parameters:
     ///   - position: Every event up to here has been processed.
-    ///   - name: The subscriber's name.
+    ///   - name: The consumer's name.
     /// - Throws: A store error.
     func save(_ position: GlobalPosition, named name: String) async throws
 
-    /// Removes a subscriber's checkpoint, so it starts from the beginning.
+    /// Removes a consumer's checkpoint, so it starts from the beginning.
     ///
-    /// - Parameter name: The subscriber's name.
+    /// - Parameter name: The consumer's name.
     /// - Throws: A store error.
     func reset(named name: String) async throws
 

@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// let deadLetters = InMemoryDeadLetterStore()
-/// let parked = try await deadLetters.count(subscriber: "order-summary")
+/// let parked = try await deadLetters.count(consumer: "order-summary")
 /// ```
 public actor InMemoryDeadLetterStore: DeadLetterStore {
     private var table = DeadLetterTable()
@@ -11,17 +11,17 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
     public init() {}
 
     @discardableResult
-    public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
+    public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
         try AppendValidation.checkAttempts(attempts)
-        return table.park(event, subscriber: subscriber, error: error, attempts: attempts)
+        return table.park(event, consumer: consumer, error: error, attempts: attempts)
     }
 
-    public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
-        try table.deadLetters(subscriber: subscriber, limit: limit)
+    public func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter] {
+        try table.deadLetters(consumer: consumer, limit: limit)
     }
 
-    public func count(subscriber: String?) async throws -> Int {
-        table.count(subscriber: subscriber)
+    public func count(consumer: String?) async throws -> Int {
+        table.count(consumer: consumer)
     }
 
     @discardableResult
@@ -30,8 +30,8 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
     }
 
     @discardableResult
-    public func purge(subscriber: String?) async throws -> Int {
-        table.purge(subscriber: subscriber)
+    public func purge(consumer: String?) async throws -> Int {
+        table.purge(consumer: consumer)
     }
 
     @discardableResult
