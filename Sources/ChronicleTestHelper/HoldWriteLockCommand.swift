@@ -20,9 +20,7 @@ enum HoldWriteLockCommand {
             try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION")
             emit("holding")
             Thread.sleep(forTimeInterval: seconds)
-            var now = timespec()
-            clock_gettime(CLOCK_REALTIME, &now)
-            emit("releasing \(Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec))")
+            emit("releasing \(unixNanoseconds())")
             try db.execute(sql: "COMMIT TRANSACTION")
         }
         try connection.close()

@@ -38,6 +38,11 @@
 //     "holding", then "releasing <unix ns>" just before letting it go (see
 //     HoldWriteLockCommand).
 //
+//   ChronicleTestHelper append-beside-lock --store PATH [--store PATH ...] --tasks N
+//     Opens the stores, prints "opened", waits for a line on stdin, then appends
+//     from N tasks while a timer ticks; prints how late the latest tick was and
+//     each append's positions and finishing time (see AppendBesideLockCommand).
+//
 //   ChronicleTestHelper fork-ids
 //     Prints four random command ids from a forked child, then four from the
 //     parent (see ForkIdsCommand).
@@ -52,8 +57,9 @@ do {
     case "crash-writer": try await CrashWriterCommand.run()
     case "soak": try await SoakCommand.run()
     case "hold-write-lock": try HoldWriteLockCommand.run()
+    case "append-beside-lock": try await AppendBesideLockCommand.run()
     case "fork-ids": ForkIdsCommand.run()
-    default: fail("unknown command; expected append, seed, project, follow, crash-writer, soak, hold-write-lock or fork-ids")
+    default: fail("unknown command; expected append, seed, project, follow, crash-writer, soak, hold-write-lock, append-beside-lock or fork-ids")
     }
 } catch {
     fail("\(error)")

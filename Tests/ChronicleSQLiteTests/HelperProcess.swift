@@ -20,6 +20,7 @@ enum HelperProcess {
 final class RunningHelper: Sendable {
     let process: Process
     let lines: AsyncStream<String>
+    private let input = Pipe()
     private let errors = Locked(Data())
 
     init(_ arguments: [String]) throws {
@@ -30,6 +31,7 @@ final class RunningHelper: Sendable {
         process.standardOutput = out
         let err = Pipe()
         process.standardError = err
+        process.standardInput = input
         let (lines, continuation) = AsyncStream<String>.makeStream()
         try process.run()
         self.process = process
@@ -56,6 +58,11 @@ final class RunningHelper: Sendable {
 
     /// What the process has written to standard error so far.
     var standardError: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// Writes `line` and a newline to the process's standard input.
+    func send(_ line: String) throws {
+        try input.fileHandleForWriting.write(contentsOf: Data((line + "\n").utf8))
+    }
 
     /// Sends SIGKILL: the process gets no chance to clean up.
     func kill() { Foundation.kill(process.processIdentifier, SIGKILL) }

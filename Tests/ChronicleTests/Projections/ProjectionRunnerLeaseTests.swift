@@ -65,7 +65,8 @@ struct ProjectionRunnerLeaseTests {
         let projection = RecordingProjection()
         let runner = try ProjectionRunner(
             store: store, projections: [runnable(projection)],
-            leaseSettings: LeaseSettings(owner: "heir", duration: .seconds(1)))
+            // Long enough that a renewal late on a loaded machine does not lose it.
+            leaseSettings: LeaseSettings(owner: "heir", duration: .seconds(6)))
         let running = Task { try await runner.run() }
         let waiting = try await waitForState(runner) { if case .waiting = $0 { true } else { false } }
         #expect(waiting == .waiting(holder: "dead"))
