@@ -3,7 +3,7 @@ import ChronicleSQLite
 import Foundation
 import Synchronization
 
-/// Runs writers, projections, a consumer and export/import cycles against
+/// Runs writers, projections, a subscriber and export/import cycles against
 /// one store for a while, watching memory and file descriptors, then checks
 /// every invariant. `Scripts/soak.sh MINUTES` builds and runs it.
 enum SoakCommand {
@@ -25,7 +25,7 @@ enum SoakCommand {
                 CheckpointedProjection(
                     sequence, checkpoints: InMemoryCheckpointStore(), deadLetters: InMemoryDeadLetterStore()),
             ], batchSize: 500)
-        let consumer = SubscriberCheck()
+        let subscriber = SubscriberCheck()
         let counters = WriterCounters()
         let problems = Locked<[String]>([])
         let started = ContinuousClock.now
@@ -35,7 +35,7 @@ enum SoakCommand {
         }
 
         let running = Task { try await runner.run() }
-        let subscribing = Task { try await consumer.follow(store) }
+        let subscribing = Task { try await subscriber.follow(store) }
         let writing = Task {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for task in 0..<writers {
@@ -95,7 +95,7 @@ enum SoakCommand {
         let endFiles = ProcessProbe.openFiles()
         let head = try await store.headPosition()
         try await runner.waitUntilProcessed(head)
-        try await consumer.waitUntil(head.rawValue)
+        try await subscriber.waitUntil(head.rawValue)
         running.cancel()
         subscribing.cancel()
         try? await running.value
@@ -115,7 +115,7 @@ enum SoakCommand {
         found += log.problems
         found += try await counting.problems(store: store, head: head.rawValue, streamVersions: log.streamVersions)
         found += sequence.problems(head: head.rawValue)
-        found += consumer.problems(head: head.rawValue)
+        found += subscriber.problems(head: head.rawValue)
         if chronicle != nil {
             found += try await MirrorCycle.compare(store: store, mirror: mirrorPath)
         }
@@ -134,7 +134,7 @@ enum SoakCommand {
         emit("open files: \(startFiles) at start, \(minuteFiles) at 1 minute, \(endFiles) at the end")
         emit("export/import cycles: \(cycles)\(chronicle == nil ? " (no --chronicle given)" : ", mirror equals the store")")
         if found.isEmpty {
-            emit("invariants: all held (log, stream versions, whole appends, exactly-once and at-least-once projections, consumer\(chronicle == nil ? "" : ", mirror"))")
+            emit("invariants: all held (log, stream versions, whole appends, exactly-once and at-least-once projections, subscriber\(chronicle == nil ? "" : ", mirror"))")
         } else {
             for problem in found.prefix(20) { emit("PROBLEM: \(problem)") }
             try store.close()
@@ -193,7 +193,7 @@ final class SequenceProjection: Projection, Sendable {
     }
 }
 
-/// A live consumer from the start: positions must come contiguous and in order.
+/// A live subscriber from the start: positions must come contiguous and in order.
 final class SubscriberCheck: Sendable {
     private let state = Locked<(last: Int64, problems: [String])>((0, []))
 
@@ -202,7 +202,7 @@ final class SubscriberCheck: Sendable {
             state.withLock { state in
                 for event in batch.events {
                     if event.position.rawValue != state.last + 1 && state.problems.count < 10 {
-                        state.problems.append("the consumer got \(event.position) after \(state.last)")
+                        state.problems.append("the subscriber got \(event.position) after \(state.last)")
                     }
                     state.last = event.position.rawValue
                 }
@@ -220,7 +220,7 @@ final class SubscriberCheck: Sendable {
 
     func problems(head: Int64) -> [String] {
         state.withLock { state in
-            state.problems + (state.last == head ? [] : ["the consumer reached \(state.last), the head is \(head)"])
+            state.problems + (state.last == head ? [] : ["the subscriber reached \(state.last), the head is \(head)"])
         }
     }
 }

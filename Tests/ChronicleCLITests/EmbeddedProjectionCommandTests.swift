@@ -96,7 +96,7 @@ struct EmbeddedProjectionCommandTests {
             try await app(["projections", "rebuild", "--yes"], path, nil, nil), status: 2,
             containing: "name the projections to rebuild, or pass --all", tool: "test-app")
         Fixtures.expectFailure(
-            try await app(["dlq", "retry", "--consumer", "mailer"], path, nil, nil), status: 2,
+            try await app(["dlq", "retry", "--subscriber", "mailer"], path, nil, nil), status: 2,
             containing: "no projection named 'mailer'", tool: "test-app")
 
         let missing = try await app(["projections", "status"], directory.path("none.sqlite"), nil, nil)
@@ -201,9 +201,9 @@ struct EmbeddedProjectionCommandTests {
         try await ProjectionFixtures.seed(at: path, events: 60, refundEvery: 25)  // refunds at 25 and 50
         let failing = try await app(["projections", "catch-up"], path, "Refunded", nil)
         #expect(failing.status == 0, "\(failing)")
-        #expect(failing.outputLines[0].hasSuffix("; 2 dead letters (see 'dlq list --consumer order-totals')"), "\(failing)")
+        #expect(failing.outputLines[0].hasSuffix("; 2 dead letters (see 'dlq list --subscriber order-totals')"), "\(failing)")
         let letters = try ProjectionFixtures.objects(try await ChronicleProcess.run(["dlq", "list", "--json", "--store", path]))
-        #expect(letters.map { "\($0["consumer"]!) \($0["position"]!)" } == [
+        #expect(letters.map { "\($0["subscriber"]!) \($0["position"]!)" } == [
             "order-totals 25", "order-totals 50", "payments-log 25", "payments-log 50",
         ])
         let alert = try await app(["stats", "--max-dead-letters", "1"], path, nil, nil)
@@ -222,7 +222,7 @@ struct EmbeddedProjectionCommandTests {
         #expect(kept[0]["id"] as? Int == 1 && kept[0]["attempts"] as? Int == 3)
 
         // Fixed: every entry of the exactly-once projection, then one of the at-least-once one.
-        let fixed = try await app(["dlq", "retry", "--consumer", "order-totals", "--json"], path, nil, nil)
+        let fixed = try await app(["dlq", "retry", "--subscriber", "order-totals", "--json"], path, nil, nil)
         #expect(fixed.status == 0, "\(fixed)")
         #expect(try ProjectionFixtures.objects(fixed).map { $0["result"] as? String } == ["applied", "applied"])
         let payment = try await app(["dlq", "retry", "3"], path, nil, nil)
@@ -251,7 +251,7 @@ struct EmbeddedProjectionCommandTests {
         try await ProjectionFixtures.seed(at: path, events: 1)  // position 10: a stock event neither projection handles
 
         let standalone = try await ChronicleProcess.run(["stats", "--max-lag-seconds", "0", "--store", path])
-        #expect(standalone.status == 4, "every event counts for a plain consumer: \(standalone)")
+        #expect(standalone.status == 4, "every event counts for a plain subscriber: \(standalone)")
         let embedded = try await app(["stats", "--json", "--max-lag-seconds", "0"], path, nil, nil)
         #expect(embedded.status == 0, "no event the projections handle is waiting: \(embedded)")
         let object = try JSONSerialization.jsonObject(with: Data(embedded.standardOutput.utf8)) as! [String: Any]

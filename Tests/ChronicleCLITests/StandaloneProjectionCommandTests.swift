@@ -8,7 +8,7 @@ import Testing
 
 /// `chronicle checkpoints`, `dlq` and `stats` on real checkpoints and dead
 /// letters, written by projections run in the test process on the same file.
-@Suite("chronicle checkpoints, dlq and stats on real consumers")
+@Suite("chronicle checkpoints, dlq and stats on real subscribers")
 struct StandaloneProjectionCommandTests {
     @Test func checkpointsAreListedAndResetOnlyWhenConfirmed() async throws {
         let directory = try TemporaryDirectory()
@@ -56,16 +56,16 @@ struct StandaloneProjectionCommandTests {
         #expect(letters.count == 10)
         #expect(letters.map { $0["id"] as? Int } == Array(1...10))
         let first = letters[0]
-        #expect(first["consumer"] as? String == "billing")
+        #expect(first["subscriber"] as? String == "billing")
         #expect(first["position"] as? Int == 7)
         #expect(first["type"] as? String == "Refunded")
         #expect(first["attempts"] as? Int == 1)
         #expect(first["error"] as? String == "probe failed at 7")
-        let mailer = try await ChronicleProcess.run(["dlq", "list", "--consumer", "mailer", "--limit", "2", "--store", path])
+        let mailer = try await ChronicleProcess.run(["dlq", "list", "--subscriber", "mailer", "--limit", "2", "--store", path])
         #expect(mailer.status == 0, "\(mailer)")
         #expect(mailer.outputLines.count == 3, "a header and two rows: \(mailer)")
         #expect(mailer.outputLines[1].contains("mailer") && mailer.outputLines[1].contains("probe failed at 7"))
-        #expect(mailer.standardError == "more dead letters follow: raise --limit or choose a --consumer\n")
+        #expect(mailer.standardError == "more dead letters follow: raise --limit or choose a --subscriber\n")
 
         let show = try await ChronicleProcess.run(["dlq", "show", "6", "--store", path])
         #expect(show.status == 0, "\(show)")
@@ -75,7 +75,7 @@ struct StandaloneProjectionCommandTests {
         #expect(show.standardOutput.contains("    {\n      \"amount\": 7\n    }\n"), "data pretty-printed: \(show)")
         let showJSON = try await ChronicleProcess.run(["dlq", "show", "6", "--json", "--store", path])
         let object = try JSONSerialization.jsonObject(with: Data(showJSON.standardOutput.utf8)) as! [String: Any]
-        #expect(object["consumer"] as? String == "mailer")
+        #expect(object["subscriber"] as? String == "mailer")
         #expect((object["event"] as? [String: Any])?["data"] as? [String: Int] == ["amount": 7])
         Fixtures.expectFailure(
             try await ChronicleProcess.run(["dlq", "show", "99", "--store", path]), status: 2,
@@ -83,14 +83,14 @@ struct StandaloneProjectionCommandTests {
 
         let retry = try await ChronicleProcess.run(["dlq", "retry", "6", "--store", path])
         Fixtures.expectFailure(
-            retry, status: 2, containing: "retrying a dead letter runs the consumer's handler, which this tool does not have")
+            retry, status: 2, containing: "retrying a dead letter runs the subscriber's handler, which this tool does not have")
 
         Fixtures.expectFailure(
             try await ChronicleProcess.run(["dlq", "purge", "--id", "6", "--store", path]), status: 2,
             containing: "purging dead letter 6 needs --yes when standard input is not a terminal")
         let one = try await ChronicleProcess.run(["dlq", "purge", "--id", "6", "--yes", "--store", path])
         #expect(one.status == 0 && one.standardOutput == "purged dead letter 6\n", "\(one)")
-        let billing = try await ChronicleProcess.run(["dlq", "purge", "--consumer", "billing", "--yes", "--store", path])
+        let billing = try await ChronicleProcess.run(["dlq", "purge", "--subscriber", "billing", "--yes", "--store", path])
         #expect(billing.standardOutput == "purged 5 dead letters of 'billing'\n", "\(billing)")
         let rest = try await ChronicleProcess.run(["dlq", "purge", "--yes", "--store", path])
         #expect(rest.standardOutput == "purged 4 dead letters\n", "\(rest)")
@@ -112,7 +112,7 @@ struct StandaloneProjectionCommandTests {
         let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as! [String: Any]
         let consumers = try #require(object["consumers"] as? [[String: Any]])
         #expect(consumers.map { $0["name"] as? String } == ["auditor", "billing"])
-        #expect(consumers.allSatisfy { $0["kind"] as? String == "consumer" })
+        #expect(consumers.allSatisfy { $0["kind"] as? String == "subscriber" })
         #expect(consumers[0]["checkpoint"] as? Int == 0)
         #expect(consumers[0]["lagEvents"] as? Int == 25)
         #expect(consumers[0]["deadLetters"] as? Int == 1)
@@ -127,14 +127,14 @@ struct StandaloneProjectionCommandTests {
         }
         let calm = try await stats(["--max-lag", "25", "--max-dead-letters", "2", "--max-lag-seconds", "3600"])
         #expect(calm.status == 0 && calm.standardError.isEmpty, "\(calm)")
-        #expect(calm.standardOutput.contains("consumer  billing          20    5"), "\(calm)")
+        #expect(calm.standardOutput.contains("subscriber  billing          20    5"), "\(calm)")
 
         let lag = try await stats(["--max-lag", "5"])
         #expect(lag.status == 4, "\(lag)")
-        #expect(lag.errorLines == ["ALERT consumer 'auditor' is 25 events behind (max 5)"])
+        #expect(lag.errorLines == ["ALERT subscriber 'auditor' is 25 events behind (max 5)"])
         let letters = try await stats(["--max-dead-letters", "1"])
         #expect(letters.status == 4)
-        #expect(letters.errorLines == ["ALERT consumer 'billing' has 2 dead letters (max 1)"])
+        #expect(letters.errorLines == ["ALERT subscriber 'billing' has 2 dead letters (max 1)"])
         let seconds = try await stats(["--max-lag-seconds", "0"])
         #expect(seconds.status == 4)
         #expect(seconds.errorLines.count == 2 && seconds.errorLines.allSatisfy { $0.contains("behind (max 0s)") }, "\(seconds)")

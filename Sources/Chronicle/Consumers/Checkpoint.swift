@@ -1,6 +1,6 @@
 public import Foundation
 
-/// How far a named consumer (a projection, a consumer) has read the global log.
+/// How far a named consumer (a projection, a bus consumer group) has read the global log.
 ///
 /// ```swift
 /// if let checkpoint = try await checkpoints.checkpoint(named: "order-summary") {

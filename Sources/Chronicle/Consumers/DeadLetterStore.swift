@@ -102,3 +102,24 @@ extension DeadLetterStore {
         try await deadLetters(consumer: nil, limit: Int.max).first { $0.id == id }
     }
 }
+
+/// The calls under their names from before dead letters served every consumer.
+extension DeadLetterStore {
+    @available(*, deprecated, renamed: "park(_:consumer:error:attempts:)")
+    @discardableResult
+    public func park(_ event: EventRecord, subscriber: String, error: String, attempts: Int) async throws -> DeadLetter {
+        try await park(event, consumer: subscriber, error: error, attempts: attempts)
+    }
+
+    @available(*, deprecated, renamed: "deadLetters(consumer:limit:)")
+    public func deadLetters(subscriber: String?, limit: Int) async throws -> [DeadLetter] {
+        try await deadLetters(consumer: subscriber, limit: limit)
+    }
+
+    @available(*, deprecated, renamed: "count(consumer:)")
+    public func count(subscriber: String?) async throws -> Int { try await count(consumer: subscriber) }
+
+    @available(*, deprecated, renamed: "purge(consumer:)")
+    @discardableResult
+    public func purge(subscriber: String?) async throws -> Int { try await purge(consumer: subscriber) }
+}

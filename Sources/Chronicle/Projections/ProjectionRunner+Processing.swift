@@ -56,28 +56,24 @@ extension ProjectionRunner {
                 entry.metrics.failures.increment()
                 remaining = remaining.dropFirst(failure.index)
                 let event = remaining.first!
-                var attempts = 1
-                var lastError: (any Error)? = failure.cause
-                while attempts < policy.maxAttempts {
+                let outcome = try await policy.retry(afterFailure: failure.cause) { attempts, error in
                     logger.warning(
                         "projection handler failed; retrying",
                         metadata: [
                             "projection": "\(runnable.name)", "position": "\(event.position)", "attempt": "\(attempts)",
-                            "error": "\(lastError!)",
+                            "error": "\(error)",
                         ])
-                    try await Task.sleep(for: policy.delay(afterAttempt: attempts))
-                    attempts += 1
+                } attempt: {
                     do {
                         try await runnable.apply([event], through: event.position)
                         entry.metrics.handled.increment()
-                        lastError = nil
-                        break
+                        return nil
                     } catch let retry as ProjectionApplyFailure {
                         entry.metrics.failures.increment()
-                        lastError = retry.cause
+                        return retry.cause
                     }
                 }
-                if let lastError {
+                if case .exhausted(let attempts, let lastError) = outcome {
                     let skip = policy.onExhausted == .skip
                     try await runnable.park(event, error: "\(lastError)", attempts: attempts, skip: skip)
                     entry.metrics.deadLettered.increment()
