@@ -34,9 +34,12 @@ struct ApplicationCountProjection: SQLiteProjection {
     }
 }
 
-/// Runs a projection as it is, printing "batch <position>" once each batch has committed.
+/// Runs a projection as it is, printing "batch <position>" once each batch has
+/// committed; after the batch that ends at `pauseAfter` it prints "paused" and
+/// waits for a line on standard input before it goes on (holding its lease).
 struct AnnouncingProjection<Base: RunnableProjection>: RunnableProjection {
     let base: Base
+    var pauseAfter: GlobalPosition?
 
     var name: String { base.name }
     var filter: EventFilter { base.filter }
@@ -49,6 +52,15 @@ struct AnnouncingProjection<Base: RunnableProjection>: RunnableProjection {
     func apply(_ events: [EventRecord], through position: GlobalPosition) async throws {
         try await base.apply(events, through: position)
         emit("batch \(position.rawValue)")
+        if position == pauseAfter {
+            emit("paused")
+            await withCheckedContinuation { continuation in
+                Thread.detachNewThread {
+                    _ = readLine()
+                    continuation.resume()
+                }
+            }
+        }
     }
 
     func park(_ event: EventRecord, error: String, attempts: Int, skip: Bool) async throws {
@@ -65,11 +77,13 @@ struct AnnouncingProjection<Base: RunnableProjection>: RunnableProjection {
     }
 }
 
-/// `follow --store PATH --owner NAME [--lease-ms L] [--batch-size B] [--handler-delay-us U]`:
+/// `follow --store PATH --owner NAME [--lease-ms L] [--batch-size B] [--handler-delay-us U] [--pause-after P]`:
 /// runs `ApplicationCountProjection` with a projection runner (and its lease)
 /// until SIGTERM, printing "state <state>" whenever the runner's state for it
 /// changes, "batch <position>" after each committed batch, and "stopped" after
-/// a graceful shutdown.
+/// a graceful shutdown. With `--pause-after P` it prints "paused" after the
+/// batch that ends at P and waits for a line on standard input, so that a test
+/// knows where it stands when it kills it.
 enum FollowCommand {
     static func run() async throws {
         let path = requiredArgument("--store")
@@ -77,9 +91,10 @@ enum FollowCommand {
         let leaseMilliseconds = argument("--lease-ms").flatMap(Int.init) ?? 15_000
         let batchSize = argument("--batch-size").flatMap(Int.init) ?? 100
         let delay = argument("--handler-delay-us").flatMap(UInt32.init) ?? 0
+        let pauseAfter = argument("--pause-after").flatMap { Int64($0) }.map { GlobalPosition($0) }
         let store = try await SQLiteEventStore(path: path)
         let projection = AnnouncingProjection(
-            base: store.exactlyOnce(ApplicationCountProjection(owner: owner, delay: delay)))
+            base: store.exactlyOnce(ApplicationCountProjection(owner: owner, delay: delay)), pauseAfter: pauseAfter)
         let runner = try ProjectionRunner(
             store: store, projections: [projection], batchSize: batchSize,
             leaseSettings: LeaseSettings(owner: owner, duration: .milliseconds(leaseMilliseconds)))

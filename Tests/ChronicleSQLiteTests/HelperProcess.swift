@@ -70,8 +70,21 @@ final class RunningHelper: Sendable {
     /// Sends a signal.
     func signal(_ number: Int32) { Foundation.kill(process.processIdentifier, number) }
 
-    /// Waits for the process to end and returns its exit status.
-    func wait() async -> Int32 {
-        await ChildProcess.waitForExit(process)
+    /// Waits for the process to end and returns its exit status; one that has
+    /// not ended within `limit` is killed (SIGKILL), so a test never waits forever.
+    func wait(killingAfter limit: Duration = .seconds(60)) async -> Int32 {
+        let watchdog = killing(after: limit)
+        defer { watchdog.cancel() }
+        return await ChildProcess.waitForExit(process)
+    }
+
+    /// A task that kills the process once `limit` has passed, unless cancelled
+    /// first: a test that waits for a line that never comes sees the output end
+    /// instead of hanging.
+    func killing(after limit: Duration) -> Task<Void, Never> {
+        Task { [self] in
+            guard (try? await Task.sleep(for: limit)) != nil else { return }
+            kill()
+        }
     }
 }

@@ -12,13 +12,21 @@ import Testing
 struct SQLiteLeaseProcessTests {
     /// A running helper's lines, read one by one.
     final class Lines {
+        let helper: RunningHelper
         var iterator: AsyncStream<String>.Iterator
         private(set) var seen: [String] = []
 
-        init(_ helper: RunningHelper) { iterator = helper.lines.makeAsyncIterator() }
+        init(_ helper: RunningHelper) {
+            self.helper = helper
+            iterator = helper.lines.makeAsyncIterator()
+        }
 
-        /// Reads lines until one satisfies `matches`; returns it (`nil` when the output ends first).
-        func next(where matches: (String) -> Bool) async -> String? {
+        /// Reads lines until one satisfies `matches`; returns it (`nil` when the
+        /// output ends first). A helper that prints no such line within `limit`
+        /// is killed, which ends its output.
+        func next(within limit: Duration = .seconds(60), where matches: (String) -> Bool) async -> String? {
+            let watchdog = helper.killing(after: limit)
+            defer { watchdog.cancel() }
             while let line = await iterator.next() {
                 seen.append(line)
                 if matches(line) { return line }
@@ -47,38 +55,38 @@ struct SQLiteLeaseProcessTests {
         let count: Int64 = 3_000
         let seed = try HelperProcess.start(["seed", "--store", path, "--events", "\(count)", "--streams", "10"])
         #expect(await seed.value.status == 0)
-        // 1 ms of work per event: the owner needs about 3 s for the log, so it is killed mid-run.
+        // 1 ms of work per event, 50 ms per batch: a kill a few milliseconds after
+        // the owner goes on from its pause lands in the middle of a batch.
         let options = ["--lease-ms", "1000", "--batch-size", "50", "--handler-delay-us", "1000"]
 
-        let first = try RunningHelper(["follow", "--store", path, "--owner", "first"] + options)
+        // The owner pauses (holding its lease) after the batch ending at 500, so
+        // the test, not the machine's speed, decides where it is when it dies.
+        let first = try RunningHelper(["follow", "--store", path, "--owner", "first", "--pause-after", "500"] + options)
         let firstLines = Lines(first)
-        let firstBatch = await firstLines.next { Self.batchPosition($0) != nil }
-        #expect(firstBatch != nil, "the first process applies a batch: \(first.standardError)")
+        #expect(await firstLines.next { $0 == "paused" } != nil, "\(firstLines.seen) \(first.standardError)")
 
         let second = try RunningHelper(["follow", "--store", path, "--owner", "second"] + options)
         let secondLines = Lines(second)
         let waiting = await secondLines.next { $0.hasPrefix("state waiting") }
         #expect(waiting == "state waiting: runs in first", "\(secondLines.seen) \(second.standardError)")
-
-        // Let the owner commit a few more batches while the other waits, then kill it mid-batch.
-        var lastByFirst: Int64 = 0
-        for _ in 0..<5 {
-            guard let line = await firstLines.next(where: { Self.batchPosition($0) != nil }) else { break }
-            lastByFirst = Self.batchPosition(line)!
-        }
-        #expect(lastByFirst > 0 && lastByFirst < count, "the owner is mid-run: \(lastByFirst)")
         let before = try await Self.applications(path)
-        #expect(before.allSatisfy { $0.owner == "first" }, "only the owner applied events while it ran")
+        #expect(before.count == 500 && before.allSatisfy { $0.owner == "first" }, "only the owner applied events")
+
+        // The owner goes on, and dies mid-batch a few milliseconds later.
+        try first.send("go")
         try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
         first.kill()
         _ = await first.wait()
+        let atKill = try await SQLiteEventStore(path: path)
+        let committedByFirst = try #require(try await atKill.checkpoints.checkpoint(named: "application-count")).position
+        try atKill.close()
+        #expect(committedByFirst.rawValue >= 500 && committedByFirst.rawValue < count, "killed mid-run: \(committedByFirst)")
 
         // The waiter takes over once the dead owner's lease expires, and finishes the log.
-        let tookOver = await secondLines.next { $0 == "state running" || Self.batchPosition($0) != nil }
-        #expect(tookOver != nil, "\(secondLines.seen) \(second.standardError)")
         let done = await secondLines.next { Self.batchPosition($0) == count }
         #expect(done != nil, "the second process reaches the head: \(secondLines.seen.suffix(5)) \(second.standardError)")
-        #expect(!secondLines.seen.contains { $0.hasPrefix("batch") && Self.batchPosition($0)! <= lastByFirst })
+        let secondsBatches = secondLines.seen.compactMap(Self.batchPosition)
+        #expect(secondsBatches.first.map { $0 > committedByFirst.rawValue } == true, "\(secondsBatches.prefix(3))")
         second.signal(SIGTERM)
         #expect(await second.wait() == 0, "\(second.standardError)")
         #expect(await secondLines.next { $0 == "stopped" } == "stopped")
@@ -87,7 +95,8 @@ struct SQLiteLeaseProcessTests {
         let rows = try await Self.applications(path)
         #expect(rows.map(\.position) == Array(1...count))
         #expect(rows.allSatisfy { $0.count == 1 }, "applied twice: \(rows.filter { $0.count != 1 }.prefix(5).map(\.position))")
-        #expect(rows.contains { $0.owner == "first" } && rows.contains { $0.owner == "second" })
+        #expect(rows.filter { $0.owner == "first" }.map(\.position) == Array(1...committedByFirst.rawValue))
+        #expect(rows.contains { $0.owner == "second" })
         let store = try await SQLiteEventStore(path: path)
         #expect(try await store.checkpoints.checkpoint(named: "application-count")?.position.rawValue == count)
         #expect(try await store.leases.holder(of: "application-count") == nil, "released on graceful shutdown")

@@ -38,11 +38,11 @@ struct ProjectionRunnerLeaseTests {
         let runner2 = try ProjectionRunner(
             store: store, projections: [runnable(second)], leaseSettings: LeaseSettings(owner: "second"))
         let running1 = Task { try await runner1.run() }
-        await first.waitUntilApplied(5)
+        try await first.waitUntilApplied(5)
         let running2 = Task { try await runner2.run() }
         #expect(try await waitForState(runner2) { $0 == .waiting(holder: "first") } == .waiting(holder: "first"))
         try await appendEvents(3, to: store)
-        await first.waitUntilApplied(8)
+        try await first.waitUntilApplied(8)
         #expect(second.applied.isEmpty, "the waiting runner applies nothing")
 
         // A graceful stop releases the lease: the second runner takes over long before it would expire.
@@ -50,7 +50,7 @@ struct ProjectionRunnerLeaseTests {
         try await running1.value
         #expect(try await store.leases.holder(of: "recorder")?.owner != "first")
         try await appendEvents(2, to: store)
-        try await withDeadline(seconds: 10, "the second runner takes over") { await second.waitUntilApplied(10) }
+        try await second.waitUntilApplied(10, within: 10)
         #expect(second.applied == [9, 10], "the second runner goes on from the shared checkpoint")
         #expect(first.applied == (1...8).map { GlobalPosition($0) })
         #expect(try await store.leases.holder(of: "recorder")?.owner == "second")
@@ -71,7 +71,7 @@ struct ProjectionRunnerLeaseTests {
         let waiting = try await waitForState(runner) { if case .waiting = $0 { true } else { false } }
         #expect(waiting == .waiting(holder: "dead"))
         #expect(projection.applied.isEmpty, "nothing is applied while the dead owner's lease lasts")
-        try await withDeadline(seconds: 10, "the heir takes over") { await projection.waitUntilApplied(4) }
+        try await projection.waitUntilApplied(4, within: 10)
         let lease = try #require(try await store.leases.holder(of: "recorder"))
         #expect(lease.owner == "heir")
         #expect(lease.token > dead.token)
@@ -119,7 +119,7 @@ struct ProjectionRunnerLeaseTests {
             store: store, projections: [runnable(projection)], leases: leases,
             leaseSettings: LeaseSettings(owner: "runner", duration: .seconds(1)))
         let running = Task { try await runner.run() }
-        await projection.waitUntilApplied(2)
+        try await projection.waitUntilApplied(2)
         let held = try #require(try await leases.holder(of: "recorder"))
 
         // The store's clock jumps past the lease (a long pause of the owner); a thief takes it.
@@ -134,7 +134,7 @@ struct ProjectionRunnerLeaseTests {
         #expect(projection.applied == [1, 2], "nothing is applied without the lease")
 
         try await leases.release(thief)
-        try await withDeadline(seconds: 10, "the runner takes its lease back") { await projection.waitUntilApplied(5) }
+        try await projection.waitUntilApplied(5, within: 10)
         #expect(projection.applied == [1, 2, 3, 4, 5])
         #expect((try await leases.holder(of: "recorder"))?.token ?? 0 > thief.token)
         running.cancel()

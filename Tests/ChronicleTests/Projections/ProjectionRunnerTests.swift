@@ -44,9 +44,9 @@ struct ProjectionRunnerTests {
         let projection = RecordingProjection()
         let runner = try ProjectionRunner(store: store, projections: [runnable(projection)])
         let running = Task { try await runner.run() }
-        await projection.waitUntilApplied(5)
+        try await projection.waitUntilApplied(5)
         try await appendEvents(2, to: store, stream: "order-2")
-        await projection.waitUntilApplied(7)
+        try await projection.waitUntilApplied(7)
         #expect(try await runner.status().first?.state == .caughtUp || projection.applied.count == 7)
         running.cancel()
         try await running.value

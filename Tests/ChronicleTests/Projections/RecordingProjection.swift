@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleTesting
 import Foundation
 
 /// A projection for tests: records the positions it applied, fails on purpose
@@ -59,10 +60,14 @@ final class RecordingProjection: Projection, Sendable {
         }
     }
 
-    /// Waits until the projection has applied `position` (or later).
-    func waitUntilApplied(_ position: GlobalPosition) async {
+    /// Waits until the projection has applied `position` (or later); throws
+    /// when it has not within `seconds`, so that a test fails instead of hanging.
+    func waitUntilApplied(_ position: GlobalPosition, within seconds: Double = 30) async throws {
         if applied.contains(where: { $0 >= position }) { return }
-        for await seenPosition in seen.stream where seenPosition >= position { return }
+        let positions = seen.stream
+        try await withDeadline(seconds: seconds, "applying \(position)") {
+            for await seenPosition in positions where seenPosition >= position { return }
+        }
     }
 }
 
