@@ -1,5 +1,5 @@
 internal import ArgumentParser
-internal import Chronicle
+@_spi(Implementing) internal import Chronicle
 internal import Foundation
 
 /// `chronicle append`: appends one event to a stream.
@@ -36,6 +36,7 @@ struct AppendCommand: AsyncParsableCommand {
     var metadata: String?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "What the stream's version must be: a number, any, no-stream or exists.", valueName: "version"))
     var expectedVersion = "any"
@@ -43,7 +44,7 @@ struct AppendCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The event id (a UUID); a random one by default.", valueName: "uuid"))
     var id: String?
 
-    @Option(help: "The schema version of the data.")
+    @Option(parsing: .unconditional, help: "The schema version of the data.")
     var schemaVersion = 1
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -52,6 +53,13 @@ struct AppendCommand: AsyncParsableCommand {
     func run() async throws {
         // Check everything before opening (and perhaps creating) the store.
         let streamName = try parseStream(stream)
+        guard AppendValidation.isValidTypeName(type) else {
+            throw CommandError(
+                .badInput, "--type '\(type)' is not a valid type name: 1 to 256 bytes, no control characters")
+        }
+        guard schemaVersion >= 1 else {
+            throw CommandError(.badInput, "--schema-version must be 1 or more, got \(schemaVersion)")
+        }
         let expected = try Self.parseExpectedVersion(expectedVersion)
         let eventId: UUID
         if let id {

@@ -23,7 +23,7 @@ struct TailCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("The first position to print.", valueName: "position"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The first position to print.", valueName: "position"))
     var from: Int64?
 
     @Flag(help: "Start after the last event (with --follow: only new events).")
@@ -38,7 +38,7 @@ struct TailCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only events of this stream (repeatable).", valueName: "stream"))
     var stream: [String] = []
 
-    @Option(help: "Stop after printing this many events.")
+    @Option(parsing: .unconditional, help: "Stop after printing this many events.")
     var limit: Int?
 
     @Flag(name: [.short, .long], help: "Keep printing new events until interrupted.")
@@ -54,7 +54,10 @@ struct TailCommand: AsyncParsableCommand {
 
     func run() async throws {
         if from != nil && fromEnd { throw CommandError(.badInput, "give --from or --from-end, not both") }
-        if let from, from < 0 { throw CommandError(.badInput, "--from must be a position of 0 or more, got \(from)") }
+        if let from, from < 0 {
+            throw CommandError(
+                .badInput, "--from must be a position of 0 or more, got \(from) (--from-end starts after the last event)")
+        }
         if let limit, limit < 1 { throw CommandError(.badInput, "--limit must be at least 1, got \(limit)") }
         let filter = EventFilter(
             categories: category.isEmpty ? nil : Set(try category.map(parseCategory)),
