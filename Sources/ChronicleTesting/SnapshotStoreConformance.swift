@@ -9,7 +9,8 @@ internal import Foundation
 /// implementation requirement the protocol documents: the newest version per
 /// stream wins (an older one changes nothing, the same version replaces, with
 /// its schema version), the bytes and fields come back as saved, deletion is per
-/// stream, and saves from many tasks at once keep the newest.
+/// stream, and saves from many tasks at once keep the newest. A store that is
+/// also a ``Chronicle/SnapshotCatalog`` runs ``catalogChecks`` too.
 ///
 /// ```swift
 /// @Test(arguments: SnapshotStoreConformance.checks)
