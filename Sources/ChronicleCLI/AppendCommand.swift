@@ -41,7 +41,7 @@ struct AppendCommand: AsyncParsableCommand {
             "What the stream's version must be: a number, any, no-stream or exists.", valueName: "version"))
     var expectedVersion = "any"
 
-    @Option(help: ArgumentHelp("The event id (a UUID); a random one by default.", valueName: "uuid"))
+    @Option(help: ArgumentHelp("The event id (a UUID); a new time-ordered one by default.", valueName: "uuid"))
     var id: String?
 
     @Option(parsing: .unconditional, help: "The schema version of the data.")
@@ -61,12 +61,10 @@ struct AppendCommand: AsyncParsableCommand {
             throw CommandError(.badInput, "--schema-version must be 1 or more, got \(schemaVersion)")
         }
         let expected = try Self.parseExpectedVersion(expectedVersion)
-        let eventId: UUID
+        var eventId: UUID?
         if let id {
             guard let parsed = UUID(uuidString: id) else { throw CommandError(.badInput, "--id '\(id)' is not a UUID") }
             eventId = parsed
-        } else {
-            eventId = UUID()
         }
         let payload = try Self.jsonInput(data, option: "--data")
         var eventMetadata = EventMetadata.empty
@@ -80,8 +78,10 @@ struct AppendCommand: AsyncParsableCommand {
             }
             eventMetadata = parsed
         }
-        let event = NewEvent(
-            id: eventId, type: type, schemaVersion: schemaVersion, data: payload, metadata: eventMetadata)
+        // Without --id, the time-ordered id every NewEvent gets by default.
+        let event =
+            eventId.map { NewEvent(id: $0, type: type, schemaVersion: schemaVersion, data: payload, metadata: eventMetadata) }
+            ?? NewEvent(type: type, schemaVersion: schemaVersion, data: payload, metadata: eventMetadata)
 
         let opened = try await storeOptions.open(.createIfMissing)
         defer { opened.close() }
@@ -92,7 +92,7 @@ struct AppendCommand: AsyncParsableCommand {
             out.line(
                 JSONValue.object([
                     ("stream", .string(streamName.description)), ("version", .int(result.version)),
-                    ("position", .int(position.rawValue)), ("id", .string(eventId.uuidString.lowercased())),
+                    ("position", .int(position.rawValue)), ("id", .string(event.id.uuidString.lowercased())),
                 ]).serialized())
         } else {
             out.line("appended \(type) to \(streamName) at version \(result.version), position \(position)")

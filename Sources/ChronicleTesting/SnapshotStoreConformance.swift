@@ -2,8 +2,8 @@ public import Chronicle
 internal import Foundation
 
 /// The contract of ``Chronicle/SnapshotStore`` as executable checks, run
-/// against every snapshot store (in-memory, SQLite, PostgreSQL) so that they
-/// behave the same.
+/// against every snapshot store (``Chronicle/InMemorySnapshotStore`` and
+/// `SQLiteSnapshotStore`; any backend added later) so that they behave the same.
 ///
 /// Each check needs a fresh, empty store. The checks cover every
 /// implementation requirement the protocol documents: the newest version per

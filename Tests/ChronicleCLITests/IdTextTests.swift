@@ -43,4 +43,26 @@ struct IdTextTests {
             json.outputLines[1].contains(#""metadata":{"causationId":"\#(firstId)","correlationId":"\#(commandId)"}"#),
             "\(json)")
     }
+
+    /// `append` without `--id` gives the event the time-ordered id (UUID version 7)
+    /// every `NewEvent` gets, as Docs/Concepts.md says, printed in lower case.
+    @Test func appendWithoutAnIdMakesATimeOrderedOne() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("events.sqlite")
+        var ids: [String] = []
+        for n in 0..<2 {
+            let output = try await ChronicleProcess.run([
+                "append", "order-\(n)", "--type", "T", "--data", "{}", "--json", "--store", path,
+            ])
+            #expect(output.status == 0, "\(output)")
+            let object = try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any]
+            ids.append(try #require(object?["id"] as? String))
+        }
+        for id in ids {
+            #expect(id == id.lowercased() && UUID(uuidString: id) != nil, "\(id)")
+            #expect(Array(id)[14] == "7", "version 7: \(id)")
+        }
+        // The first 48 bits are the time in milliseconds: a later id does not sort before an earlier one.
+        #expect(ids[0].prefix(13) <= ids[1].prefix(13), "\(ids)")
+    }
 }
