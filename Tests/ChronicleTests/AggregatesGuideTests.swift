@@ -158,7 +158,7 @@ struct AggregatesGuideTests {
         #expect(added.metadata.correlationId == "request-42")
         #expect(added.metadata.causationId == added.metadata.causationId)
         #expect(reaction[0].metadata.correlationId == "request-42")
-        #expect(reaction[0].metadata.causationId == added.id.uuidString)
+        #expect(reaction[0].metadata.causationId == added.id.uuidString.lowercased())
         #expect(reaction[0].metadata.headers == ["user": "ada"])
     }
 
