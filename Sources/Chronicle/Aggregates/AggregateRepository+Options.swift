@@ -32,11 +32,11 @@ extension AggregateRepository {
         ///   - maximumRetries: Retries after a version conflict (at least 0).
         ///   - cacheCapacity: Aggregates kept in memory (0 for none).
         ///   - readPageSize: Events per read while replaying (at least 1).
-        ///   - logger: The logger; label `Chronicle.AggregateRepository` by default.
+        ///   - logger: The logger; label `chronicle.aggregates` by default.
         ///   - metricsFactory: The metrics backend; `MetricsSystem.factory` when `nil`.
         public init(
             maximumRetries: Int = 0, cacheCapacity: Int = 0, readPageSize: Int = 128,
-            logger: Logger = Logger(label: "Chronicle.AggregateRepository"),
+            logger: Logger = Logger(label: "chronicle.aggregates"),
             metricsFactory: (any MetricsFactory)? = nil
         ) {
             self.maximumRetries = maximumRetries
