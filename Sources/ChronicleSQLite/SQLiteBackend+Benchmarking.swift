@@ -45,7 +45,7 @@ extension SQLiteBackend {
     ///   - location: A `sqlite` location.
     ///   - durability: `full` or `normal`.
     /// - Returns: The open store.
-    /// - Throws: ``Chronicle/EventStoreError`` (`invalidArgument`) for another
+    /// - Throws: `EventStoreError` (`invalidArgument`) for another
     ///   durability, or as ``open(_:access:)``.
     public func openForBenchmark(_ location: StoreLocation, durability: String) async throws -> any BackendStore {
         guard let durability = SQLiteDurability(rawValue: durability) else {
@@ -61,7 +61,7 @@ extension SQLiteBackend {
     ///
     /// - Parameter store: A store this backend opened.
     /// - Returns: The projection and its total.
-    /// - Throws: ``Chronicle/EventStoreError`` (`invalidArgument`) for another backend's store.
+    /// - Throws: `EventStoreError` (`invalidArgument`) for another backend's store.
     public func eventCounter(on store: any BackendStore) throws -> BenchmarkEventCounter {
         guard let sqlite = (store as? SQLiteBackendStore)?.store else {
             throw EventStoreError.invalidArgument("the SQLite backend counts events only in its own stores")

@@ -15,7 +15,7 @@ internal import Foundation
 /// ```
 ///
 /// A leading `~/` in a path is expanded to the home directory. Opening a
-/// location for ``StoreAccess/existing`` access refuses a missing or empty
+/// location for `StoreAccess/existing` access refuses a missing or empty
 /// file without creating it.
 public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
     /// The options stores are opened with (`chronicle bench` sets the durability itself).
@@ -50,7 +50,7 @@ public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
     ///
     /// - Parameter text: The location as written.
     /// - Returns: A `sqlite` location whose address is the file's path.
-    /// - Throws: ``Chronicle/EventStoreError`` (`invalidArgument`) when it names no file.
+    /// - Throws: `EventStoreError` (`invalidArgument`) when it names no file.
     public func location(parsing text: String) throws -> StoreLocation {
         // Prefixes are matched on the UTF-8 bytes: String's `hasPrefix` compares
         // Characters, and a combining mark after `sqlite:` would hide the scheme.
@@ -96,7 +96,7 @@ public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
     ///   - location: A `sqlite` location.
     ///   - access: Whether a missing (or empty) file may be initialised.
     /// - Returns: The open store, a ``SQLiteBackendStore``.
-    /// - Throws: ``Chronicle/EventStoreError``: `storageUnavailable` for a missing
+    /// - Throws: `EventStoreError`: `storageUnavailable` for a missing
     ///   or empty file when it must exist, for a directory, and when the file
     ///   cannot be reached; `notAChronicleStore`, `corruptStore` or `schemaTooNew`
     ///   as ``SQLiteEventStore/init(path:options:)``.

@@ -45,7 +45,7 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
     /// The schema version (`PRAGMA user_version`).
     ///
     /// - Returns: The version of the store's tables.
-    /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
+    /// - Throws: `EventStoreError` on a storage failure.
     public func schemaVersion() async throws -> Int {
         try await store.schemaVersion()
     }
@@ -65,7 +65,7 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
     /// Whether the file has the index of events by category.
     ///
     /// - Returns: `true` when category reads use the index.
-    /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
+    /// - Throws: `EventStoreError` on a storage failure.
     public func hasCategoryIndex() async throws -> Bool {
         try await store.hasCategoryIndex()
     }
@@ -73,7 +73,7 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
     /// Builds or drops the index of events by category.
     ///
     /// - Parameter indexed: Whether the file should have the index.
-    /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
+    /// - Throws: `EventStoreError` on a storage failure.
     public func setCategoryIndex(_ indexed: Bool) async throws {
         try await store.setCategoryIndex(indexed)
     }

@@ -27,7 +27,7 @@ extension SQLiteEventStore {
     /// ```
     ///
     /// - Returns: `true` when category reads use the index.
-    /// - Throws: ``EventStoreError`` on a storage failure.
+    /// - Throws: `EventStoreError` on a storage failure.
     public func hasCategoryIndex() async throws -> Bool {
         try await withMappedErrors { try await pool.read(SQLiteCategoryIndex.exists) }
     }
@@ -44,7 +44,7 @@ extension SQLiteEventStore {
     /// ```
     ///
     /// - Parameter indexed: Whether the file should have the index.
-    /// - Throws: ``EventStoreError`` on a storage failure (nothing changes then).
+    /// - Throws: `EventStoreError` on a storage failure (nothing changes then).
     public func setCategoryIndex(_ indexed: Bool) async throws {
         try await withMappedErrors {
             try await pool.write(indexed ? SQLiteCategoryIndex.create : SQLiteCategoryIndex.drop)

@@ -56,7 +56,7 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
     /// ```
     ///
     /// - Returns: Entry counts keyed by consumer name.
-    /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
+    /// - Throws: `EventStoreError` on a storage failure.
     public func countsByConsumer() async throws -> [String: Int] {
         try await store.withMappedErrors {
             try await store.pool.read { db in

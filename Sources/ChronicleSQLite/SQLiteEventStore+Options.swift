@@ -30,7 +30,7 @@ extension SQLiteEventStore {
         /// Store files up to this size, in bytes, are verified with SQLite's
         /// `PRAGMA quick_check` when opened (default 64 MiB; 0 turns it off).
         ///
-        /// A damaged file is then refused with ``EventStoreError/corruptStore``
+        /// A damaged file is then refused with `EventStoreError/corruptStore`
         /// before anything writes to it. Larger files skip the check (it reads
         /// the whole file); damage in them surfaces as `corruptStore` on the read
         /// that meets it.

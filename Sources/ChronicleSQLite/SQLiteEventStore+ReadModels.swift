@@ -15,7 +15,7 @@ extension SQLiteEventStore {
     ///
     /// - Parameter body: The query.
     /// - Returns: What `body` returns.
-    /// - Throws: ``EventStoreError`` for storage failures; errors thrown by `body` pass through.
+    /// - Throws: `EventStoreError` for storage failures; errors thrown by `body` pass through.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withMappedErrors { try await pool.read(body) }
     }

@@ -7,7 +7,7 @@ extension SQLiteEventStore {
     /// across processes sharing the file: they take turns for the write lock).
     ///
     /// - Returns: The head position.
-    /// - Throws: ``Chronicle/EventStoreError`` on a storage failure.
+    /// - Throws: `EventStoreError` on a storage failure.
     public func completePosition() async throws -> GlobalPosition {
         try await headPosition()
     }

@@ -44,7 +44,7 @@ public final class SQLiteEventStore: EventStore {
     /// - Parameters:
     ///   - path: The store file; created with its directory's permissions when absent.
     ///   - options: Durability, size limits, timeouts and the category index.
-    /// - Throws: ``EventStoreError`` with code `notAChronicleStore` (another file or
+    /// - Throws: `EventStoreError` with code `notAChronicleStore` (another file or
     ///   database), `corruptStore` (truncated or damaged), `schemaTooNew`,
     ///   `storageUnavailable` (missing directory, permissions) or `readOnly`. The file
     ///   is not modified when opening fails these checks.
@@ -106,7 +106,7 @@ public final class SQLiteEventStore: EventStore {
     /// The schema version of the store file.
     ///
     /// - Returns: The value of `PRAGMA user_version`.
-    /// - Throws: ``EventStoreError`` on a storage failure.
+    /// - Throws: `EventStoreError` on a storage failure.
     public func schemaVersion() async throws -> Int {
         try await withMappedErrors {
             try await pool.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
@@ -115,7 +115,7 @@ public final class SQLiteEventStore: EventStore {
 
     /// Closes the store's connections. Later calls throw.
     ///
-    /// - Throws: ``EventStoreError`` when a connection cannot close.
+    /// - Throws: `EventStoreError` when a connection cannot close.
     public func close() throws {
         do {
             try readers.close()

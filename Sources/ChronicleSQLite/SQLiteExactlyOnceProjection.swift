@@ -155,7 +155,7 @@ public struct SQLiteExactlyOnceProjection<P: SQLiteProjection>: RunnableProjecti
 
 extension SQLiteEventStore {
     /// Wraps a projection whose read model lives in this store's database, so that
-    /// a ``ProjectionRunner`` applies each event exactly once.
+    /// a `ProjectionRunner` applies each event exactly once.
     ///
     /// ```swift
     /// let runner = try ProjectionRunner(store: store, projections: [store.exactlyOnce(SalesByProduct())])

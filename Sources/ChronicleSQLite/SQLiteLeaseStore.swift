@@ -136,7 +136,7 @@ public struct SQLiteLeaseStore: LeaseStore {
 }
 
 extension SQLiteEventStore: LeaseProviding {
-    /// Consumers' leases kept in this store's file; a ``ProjectionRunner`` on
+    /// Consumers' leases kept in this store's file; a `ProjectionRunner` on
     /// this store uses them unless it is given others.
     ///
     /// ```swift

@@ -26,7 +26,7 @@ public import GRDB
 public protocol SQLiteProjection: Sendable {
     /// The stable name: the key of the checkpoint and dead letters.
     var name: String { get }
-    /// Which events the projection wants (``EventFilter/all`` by default).
+    /// Which events the projection wants (`EventFilter/all` by default).
     var filter: EventFilter { get }
     /// Retries and what happens after them.
     var failurePolicy: FailurePolicy { get }

@@ -7,7 +7,7 @@ internal import GRDB
 /// It shares the event store's connections: snapshot reads run on the reader
 /// pool, writes on the one writer, each in its own short transaction, never in
 /// an append's. Each stream keeps its newest snapshot only. It is a
-/// ``Chronicle/SnapshotCatalog``: `chronicle snapshots list` lists its snapshots.
+/// `SnapshotCatalog`: `chronicle snapshots list` lists its snapshots.
 ///
 /// ```swift
 /// let store = try await SQLiteEventStore(path: "app.sqlite")

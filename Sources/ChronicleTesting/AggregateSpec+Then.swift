@@ -14,7 +14,10 @@ extension AggregateSpec.When {
     /// #expect(order.status == .paid)
     /// ```
     ///
-    /// - Parameter expected: The events the command must return.
+    /// - Parameters:
+    ///   - expected: The events the command must return.
+    ///   - file: The file a failure is reported at (the caller's by default).
+    ///   - line: The line a failure is reported at (the caller's by default).
     /// - Returns: The state after the new events, for further checks.
     /// - Throws: ``AggregateSpecFailure`` naming expected and actual events, or
     ///   the error the command (or the given events) threw.
@@ -27,7 +30,10 @@ extension AggregateSpec.When {
 
     /// Expects the command to return exactly these events, in order.
     ///
-    /// - Parameter expected: The events the command must return.
+    /// - Parameters:
+    ///   - expected: The events the command must return.
+    ///   - file: The file a failure is reported at (the caller's by default).
+    ///   - line: The line a failure is reported at (the caller's by default).
     /// - Returns: The state after the new events.
     /// - Throws: ``AggregateSpecFailure`` as ``then(_:file:line:)``.
     @discardableResult
@@ -75,7 +81,10 @@ extension AggregateSpec.When {
     /// try await spec.given(placed, paid).when { try $0.pay(amount: 30) }.thenThrows(OrderError.alreadyPaid)
     /// ```
     ///
-    /// - Parameter expected: The error the command must throw.
+    /// - Parameters:
+    ///   - expected: The error the command must throw.
+    ///   - file: The file a failure is reported at (the caller's by default).
+    ///   - line: The line a failure is reported at (the caller's by default).
     /// - Throws: ``AggregateSpecFailure`` when the command returns events or throws another error.
     public func thenThrows<E: Error & Equatable>(
         _ expected: E, file: String = #fileID, line: Int = #line
@@ -95,6 +104,8 @@ extension AggregateSpec.When {
     /// - Parameters:
     ///   - type: The error type required.
     ///   - predicate: A further condition on the error.
+    ///   - file: The file a failure is reported at (the caller's by default).
+    ///   - line: The line a failure is reported at (the caller's by default).
     /// - Returns: The error thrown.
     /// - Throws: ``AggregateSpecFailure`` when the command returns events or
     ///   throws another error, or the predicate is false.

@@ -4,8 +4,8 @@ public import Chronicle
 /// then the new events it returns, or the error it throws.
 ///
 /// The fixture runs the real path: the given events are encoded through the
-/// registry and appended to an ``InMemoryEventStore``, and the command runs
-/// through an ``AggregateRepository``, so handlers, coding and metadata are
+/// registry and appended to an `InMemoryEventStore`, and the command runs
+/// through an `AggregateRepository`, so handlers, coding and metadata are
 /// exercised as in production. Failures are thrown as ``AggregateSpecFailure``
 /// with both event lists written out; no test framework is imported.
 ///
@@ -74,8 +74,8 @@ public struct AggregateSpec<A: Aggregate>: Sendable {
     }
 
     /// Sets the command: it runs against the state the given events build
-    /// (through ``AggregateRepository/create(_:context:_:)`` when there are none,
-    /// ``AggregateRepository/execute(_:context:maximumRetries:_:)`` otherwise).
+    /// (through `AggregateRepository/create(_:context:_:)` when there are none,
+    /// `AggregateRepository/execute(_:context:maximumRetries:_:)` otherwise).
     ///
     /// ```swift
     /// let when = spec.given(placed).when { order in try order.pay(amount: 30) }

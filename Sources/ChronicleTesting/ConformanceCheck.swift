@@ -1,6 +1,6 @@
 public import Chronicle
 
-/// One named rule of the ``EventStore`` contract, runnable against any store.
+/// One named rule of the `EventStore` contract, runnable against any store.
 ///
 /// Checks come from ``EventStoreConformance/checks``; each runs against a fresh,
 /// empty store and throws ``ConformanceFailure`` when the store breaks the rule.

@@ -13,6 +13,8 @@ public enum Expect {
     /// - Parameters:
     ///   - condition: What must be true.
     ///   - message: What was expected, for the failure.
+    ///   - file: The file a failure is reported at (the caller's by default).
+    ///   - line: The line a failure is reported at (the caller's by default).
     /// - Throws: ``ConformanceFailure`` when `condition` is false.
     public static func that(
         _ condition: Bool, _ message: @autoclosure () -> String, file: String = #fileID, line: Int = #line
@@ -26,6 +28,8 @@ public enum Expect {
     ///   - actual: The value observed.
     ///   - expected: The value required.
     ///   - what: What the value is, for the failure.
+    ///   - file: The file a failure is reported at (the caller's by default).
+    ///   - line: The line a failure is reported at (the caller's by default).
     /// - Throws: ``ConformanceFailure`` naming both values.
     public static func equal<T: Equatable>(
         _ actual: T, _ expected: T, _ what: @autoclosure () -> String, file: String = #fileID, line: Int = #line
@@ -36,7 +40,7 @@ public enum Expect {
         }
     }
 
-    /// Fails unless `body` throws an ``EventStoreError`` with `code`; returns it.
+    /// Fails unless `body` throws an `EventStoreError` with `code`; returns it.
     ///
     /// ```swift
     /// let error = try await Expect.error(.wrongExpectedVersion, "append at a stale version") {
@@ -48,6 +52,8 @@ public enum Expect {
     ///   - code: The error code required.
     ///   - what: The operation, for the failure.
     ///   - body: The operation that must fail.
+    ///   - file: The file a failure is reported at (the caller's by default).
+    ///   - line: The line a failure is reported at (the caller's by default).
     /// - Returns: The error thrown.
     /// - Throws: ``ConformanceFailure`` when `body` succeeds or throws something else.
     @discardableResult

@@ -1,7 +1,7 @@
 public import Chronicle
 internal import Foundation
 
-/// The contract of ``Chronicle/DeadLetterStore`` as executable checks, run
+/// The contract of `DeadLetterStore` as executable checks, run
 /// against every dead-letter store (the in-memory one and SQLite's; any backend
 /// added later) so that they behave the same.
 ///

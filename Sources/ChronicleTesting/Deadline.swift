@@ -11,6 +11,8 @@
 ///   - seconds: The most time `body` may take.
 ///   - what: What `body` does, for the failure.
 ///   - body: The work.
+///   - file: The file a failure is reported at (the caller's by default).
+///   - line: The line a failure is reported at (the caller's by default).
 /// - Returns: What `body` returns.
 /// - Throws: ``ConformanceFailure`` on time-out, or what `body` throws.
 public func withDeadline<T: Sendable>(

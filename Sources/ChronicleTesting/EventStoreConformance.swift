@@ -1,14 +1,14 @@
 internal import Chronicle
 
-/// The contract of ``EventStore`` as executable checks, run against every store
-/// so that they behave the same: ``Chronicle/InMemoryEventStore``, `SQLiteEventStore`,
+/// The contract of `EventStore` as executable checks, run against every store
+/// so that they behave the same: `InMemoryEventStore`, `SQLiteEventStore`,
 /// and (its ``logChecks``) ``OutOfOrderEventStore``, whose positions skip
 /// numbers and commit out of order. A backend added later (a PostgreSQL store,
 /// say) runs it the same way.
 ///
 /// A new store implementation passes every check before it ships. Each check
 /// needs a fresh, empty store created with default options. The contract
-/// includes ``StreamCatalog`` and ``EventStoreImporting``: their checks fail for
+/// includes `StreamCatalog` and `EventStoreImporting`: their checks fail for
 /// a store that does not conform to them.
 ///
 /// ```swift
@@ -24,11 +24,11 @@ public enum EventStoreConformance {
         logChecks + catalogChecks + importChecks
     }
 
-    /// The checks of the log alone (``Chronicle/EventStore``), for a store that
-    /// does not offer ``Chronicle/StreamCatalog`` or ``Chronicle/EventStoreImporting``.
+    /// The checks of the log alone (`EventStore`), for a store that
+    /// does not offer `StreamCatalog` or `EventStoreImporting`.
     ///
     /// They hold for stores that declare dense positions and for those whose
-    /// positions may skip numbers (``Chronicle/PositionDensity``): where a check
+    /// positions may skip numbers (`PositionDensity`): where a check
     /// names a position, it means the n-th event of the log.
     ///
     /// ```swift

@@ -1,7 +1,7 @@
 @_spi(Implementing) internal import Chronicle
 internal import Foundation
 
-/// The exactly-once contract of ``Chronicle/RunnableProjection`` as executable
+/// The exactly-once contract of `RunnableProjection` as executable
 /// checks, run against every backend whose read models share the store's
 /// database (SQLite today; any such backend added later) and the in-memory one.
 ///

@@ -38,7 +38,7 @@ public protocol ExactlyOnceProjectionHarness: Sendable {
     /// - Parameters:
     ///   - name: The projection's name (its read model, checkpoint and dead letters).
     ///   - failing: Whether the handler throws for an event, asked on every call.
-    /// - Returns: The runnable projection, ``DeliveryGuarantee/exactlyOnce``.
+    /// - Returns: The runnable projection, `DeliveryGuarantee/exactlyOnce`.
     /// - Throws: A store error.
     func projection(named name: String, failing: @escaping @Sendable (EventRecord) -> Bool) async throws
         -> any RunnableProjection

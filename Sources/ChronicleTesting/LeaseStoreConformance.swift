@@ -1,7 +1,7 @@
 public import Chronicle
 internal import Foundation
 
-/// The contract of ``LeaseStore`` as executable checks, run against every
+/// The contract of `LeaseStore` as executable checks, run against every
 /// lease store (the in-memory one and SQLite's; any backend added later) so
 /// that they behave the same.
 ///
@@ -17,7 +17,7 @@ internal import Foundation
 /// }
 /// ```
 public enum LeaseStoreConformance {
-    /// One named rule of the ``LeaseStore`` contract, runnable against any lease store.
+    /// One named rule of the `LeaseStore` contract, runnable against any lease store.
     public struct Check: Sendable, CustomStringConvertible {
         /// What the rule is.
         public let name: String

@@ -66,7 +66,7 @@ public actor OutOfOrderEventStore: EventStore {
     ///
     /// - Parameter appends: The parts, as for ``append(_:)``.
     /// - Returns: The held append, for ``commit(_:)`` or ``rollBack(_:)``.
-    /// - Throws: ``Chronicle/EventStoreError`` as ``append(_:)`` does.
+    /// - Throws: `EventStoreError` as ``append(_:)`` does.
     public func begin(_ appends: [StreamAppend]) async throws -> PendingAppend {
         let prepared = try AppendValidation.prepare(appends, maximumEventSize: maximumEventSize)
         let heldStreams = Set(held.values.flatMap { $0.records.map(\.stream) })
@@ -127,7 +127,7 @@ public actor OutOfOrderEventStore: EventStore {
     ///
     /// - Parameter pending: What ``begin(_:)`` returned.
     /// - Returns: The append's results.
-    /// - Throws: ``Chronicle/EventStoreError/invalidArgument(_:)`` when it is not held.
+    /// - Throws: `EventStoreError/invalidArgument(_:)` when it is not held.
     @discardableResult
     public func commit(_ pending: PendingAppend) throws -> [AppendResult] {
         guard let append = held.removeValue(forKey: pending.ticket) else {
@@ -147,7 +147,7 @@ public actor OutOfOrderEventStore: EventStore {
     /// go back.
     ///
     /// - Parameter pending: What ``begin(_:)`` returned.
-    /// - Throws: ``Chronicle/EventStoreError/invalidArgument(_:)`` when it is not held.
+    /// - Throws: `EventStoreError/invalidArgument(_:)` when it is not held.
     public func rollBack(_ pending: PendingAppend) throws {
         guard let append = held.removeValue(forKey: pending.ticket) else {
             throw EventStoreError.invalidArgument("append \(pending.ticket) is not held")

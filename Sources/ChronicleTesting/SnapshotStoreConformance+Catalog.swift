@@ -2,7 +2,7 @@ public import Chronicle
 internal import Foundation
 
 extension SnapshotStoreConformance {
-    /// The contract of ``Chronicle/SnapshotCatalog`` (listing snapshots), for
+    /// The contract of `SnapshotCatalog` (listing snapshots), for
     /// snapshot stores that are catalogs; run beside ``checks``, each against a
     /// fresh, empty store.
     ///

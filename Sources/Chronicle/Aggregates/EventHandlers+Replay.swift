@@ -30,7 +30,7 @@ extension EventHandlers {
 
     /// Applies stored events to a state, in order, like
     /// ``replay(_:onto:registry:)``, decoding a large batch on several cores first
-    /// (see ``EventTypeRegistry/decode(_:)``). The outcome, errors included, is the same.
+    /// (see `EventTypeRegistry.decode(_:)` for an array of records). The outcome, errors included, is the same.
     ///
     /// ```swift
     /// var order = Order(id: "42")

@@ -194,7 +194,7 @@ public struct EventTypeRegistry: Sendable {
     /// ```
     ///
     /// - Parameters:
-    ///   - type: The stored type name.
+    ///   - name: The stored type name (the `type:` argument).
     ///   - schemaVersion: The stored payload's schema version.
     ///   - data: The stored payload.
     /// - Returns: The typed event at the current schema version.
@@ -251,7 +251,7 @@ public struct EventTypeRegistry: Sendable {
     /// ```
     ///
     /// - Parameters:
-    ///   - type: The stored type name.
+    ///   - name: The stored type name (the `type:` argument).
     ///   - schemaVersion: The stored payload's schema version.
     ///   - data: The stored payload.
     /// - Returns: The payload at the current schema version (unchanged when already current).

@@ -13,7 +13,7 @@
 ///   or a manual rewind) and records the time. Position zero
 ///   (``GlobalPosition/none``) is a checkpoint like any other, not its absence.
 ///   A position below zero throws `EventStoreError` `.invalidArgument` and
-///   changes nothing (``AppendValidation/checkCheckpoint(_:)``).
+///   changes nothing (`AppendValidation/checkCheckpoint(_:)`).
 /// - ``reset(named:)`` removes the checkpoint; an unknown name is not an error.
 /// - ``checkpoints()`` lists every checkpoint, sorted by name.
 /// - Names are bytes: they compare and sort by their UTF-8 bytes, so two

@@ -11,7 +11,7 @@
 ///   purged (an id a person read in a listing names that entry or nothing).
 ///   Parks from several tasks at once get distinct ids; parking one event twice
 ///   makes two entries. Fewer than one attempt throws `EventStoreError`
-///   `.invalidArgument` and stores nothing (``AppendValidation/checkAttempts(_:)``).
+///   `.invalidArgument` and stores nothing (`AppendValidation/checkAttempts(_:)`).
 /// - ``deadLetters(consumer:limit:)`` lists entries in id order; `nil` lists all
 ///   consumers. A limit below 1 throws `EventStoreError` `.invalidArgument`.
 /// - ``remove(id:)`` and ``purge(consumer:)`` report how many entries went;

@@ -15,7 +15,7 @@
 /// - ``apply(_:through:)`` applies the events in order, then records `position`
 ///   as the checkpoint. When the handler throws for the event at index `i`, the
 ///   events before it stay applied with the checkpoint at event `i - 1` (or
-///   unchanged when `i` is 0), and it throws ``ProjectionApplyFailure`` with `i`.
+///   unchanged when `i` is 0), and it throws `ProjectionApplyFailure` with `i`.
 /// - ``park(_:error:attempts:skip:)`` records a dead letter and, when `skip` is
 ///   true, moves the checkpoint to the event's position.
 /// - Exactly-once implementations read the committed checkpoint inside the
@@ -60,7 +60,7 @@ public protocol RunnableProjection: Sendable {
     /// - Parameters:
     ///   - events: The events (possibly none, to move the checkpoint only).
     ///   - position: The checkpoint after them.
-    /// - Throws: ``ProjectionApplyFailure`` when a handler throws; a store error otherwise.
+    /// - Throws: `ProjectionApplyFailure` when a handler throws; a store error otherwise.
     func apply(_ events: [EventRecord], through position: GlobalPosition) async throws
 
     /// Parks an event in the dead-letter store.

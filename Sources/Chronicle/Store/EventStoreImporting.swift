@@ -35,7 +35,7 @@
 /// - The record's recorded-at time is stored as given (to the store's precision)
 ///   and becomes its stream's `updatedAt` in ``StreamCatalog``.
 /// - Records pass the same checks as appended events (type name, schema
-///   version, size, ids repeated in one call): see ``AppendValidation``.
+///   version, size, ids repeated in one call): see `AppendValidation`.
 /// - Run `EventStoreConformance` from `ChronicleTesting`: its import checks are
 ///   the executable form of these rules.
 public protocol EventStoreImporting: EventStore {
