@@ -7,7 +7,8 @@
 #
 # Installs what the tests need when it is missing (libsqlite3-dev through apt
 # when run as root), builds everything with warnings from Chronicle's own code
-# treated as errors, then runs `swift test`.
+# treated as errors, runs `swift test`, then builds the DocC documentation of
+# Chronicle, ChronicleSQLite and ChronicleTesting, failing on any warning.
 #
 # CHRONICLE_SANITIZERS (a comma-separated list of `thread` and `address`) then
 # also runs the concurrency-focused subset of the suite (the conformance suite
@@ -40,6 +41,15 @@ fi
 
 log "running the test suite"
 swift test --skip-build
+
+# The DocC catalogs build without a warning (a broken symbol link, an undocumented parameter).
+log "building the documentation (DocC)"
+if ! swift package generate-documentation --target Chronicle --target ChronicleSQLite --target ChronicleTesting \
+    --warnings-as-errors >"$build_log" 2>&1; then
+    grep -E -A3 'warning:|error:' "$build_log" | head -60 >&2
+    echo "the documentation has warnings" >&2
+    exit 1
+fi
 
 # The tests that exercise concurrency (Swift Testing --filter, a regex over test ids).
 sanitizer_subset='InMemoryConformanceTests|SQLiteConformanceTests|ProjectionRunnerTests'
