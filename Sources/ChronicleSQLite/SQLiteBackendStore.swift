@@ -8,7 +8,9 @@ internal import Foundation
 /// let opened = try await SQLiteBackend().open(.sqlite(path: "events.sqlite"), access: .existing)
 /// let sqlite = opened.events as? SQLiteEventStore   // what a ProjectionCatalog bound to SQLite receives
 /// ```
-public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFileReporting, CategoryIndexing {
+public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFileReporting, CategoryIndexing,
+    StoreBackingUp
+{
     /// The store itself.
     public let store: SQLiteEventStore
     /// Whether opening created the file (or initialised an empty one).
@@ -60,6 +62,21 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
             else { return nil }
             return StoreFile(role: role, path: path, size: size)
         }
+    }
+
+    /// Copies the store to a new self-contained file while it stays in use
+    /// (see ``SQLiteEventStore/backup(to:)``).
+    ///
+    /// ```swift
+    /// let backup = try await opened.backup(to: "backups/bank.sqlite")
+    /// ```
+    ///
+    /// - Parameter destination: The path of the copy; it must not exist.
+    /// - Returns: What was copied.
+    /// - Throws: ``Chronicle/EventStoreError``: `invalidArgument` when the
+    ///   destination exists, `storageUnavailable` when it cannot be written.
+    public func backup(to destination: String) async throws -> StoreBackup {
+        try await store.backup(to: destination)
     }
 
     /// Whether the file has the index of events by category.

@@ -7,8 +7,9 @@ import Testing
 
 @_spi(Testing) @testable import ChronicleSQLite
 
-/// Commands that only read leave the store's files alone.
-@Suite("chronicle read-only commands")
+/// Commands that only read leave the store's files alone; `chronicle backup`
+/// copies a store that another writer is using.
+@Suite("chronicle read-only commands and backup")
 struct StoreFileCommandTests {
     /// Every command Docs/CLI.md lists as reading only.
     static let readOnlyCommands: [[String]] = [
@@ -51,7 +52,7 @@ struct StoreFileCommandTests {
             try pool.close()
         }
         let before = try DirectoryContents(of: directory.path(""))
-        for arguments in [["stats"], ["streams", "list"]] {
+        for arguments in [["stats"], ["streams", "list"], ["backup", directory.path("copy.sqlite")]] {
             let output = try await ChronicleProcess.run(arguments + ["--store", path])
             Fixtures.expectFailure(
                 output, status: 1,
@@ -61,5 +62,71 @@ struct StoreFileCommandTests {
         }
         #expect(try await ChronicleProcess.run(["init", "--store", path]).status == 0)
         #expect(try await ChronicleProcess.run(["stats", "--store", path]).status == 0)
+    }
+
+    /// A backup taken by `chronicle backup` while this process appends to the
+    /// store: the copy is one file, opens, and holds a hole-free prefix of the
+    /// log with every stream's version and the checkpoint; what it prints
+    /// matches the copy. An existing destination is refused with exit 2.
+    @Test func backupCopiesAStoreBeingWritten() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("bank.sqlite")
+        try await Fixtures.makeStore(at: path, events: 500)
+        let writer = try await SQLiteEventStore(path: path)
+        try await writer.checkpoints.save(500, named: "ledger")
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        let appending = Task {
+            defer { startedContinuation.finish() }  // a failing writer ends the wait below
+            var round = 0
+            while !Task.isCancelled {
+                let stream = try StreamName("account-\(round % 5)")
+                try await writer.append(
+                    (0..<20).map { _ in NewEvent(type: "Deposited", data: Data(#"{"amount":1}"#.utf8)) },
+                    to: stream, expecting: .any)
+                round += 1
+                // An uncontended append completes without suspending: without
+                // this the loop keeps a thread of the cooperative pool (two on
+                // a 2-core machine) to itself and the backup never runs.
+                await Task.yield()
+                if round == 3 { startedContinuation.yield() }
+            }
+        }
+        defer { appending.cancel() }  // also when an expectation below throws
+        for await _ in started { break }
+        let backups = try TemporaryDirectory()
+        let destination = backups.path("bank-copy.sqlite")
+        let output = try await ChronicleProcess.run(["backup", destination, "--store", "sqlite:\(path)", "--json"])
+        appending.cancel()
+        try? await appending.value
+        #expect(output.status == 0, "\(output)")
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any])
+        let copiedCount = try #require(summary["events"] as? Int)
+        #expect(copiedCount >= 560, "the copy has the writer's first rounds: \(output)")
+        #expect(summary["destination"] as? String == destination)
+        #expect(summary["schemaVersion"] as? Int == Int(SQLiteSchema.currentVersion))
+        #expect(summary["size"] as? Int == (try FileManager.default.attributesOfItem(atPath: destination)[.size] as? Int))
+        #expect(try DirectoryContents(of: backups.path("")).files.keys.sorted() == ["bank-copy.sqlite"])
+
+        let source = try await Fixtures.readAll(writer)
+        let copy = try await SQLiteEventStore(path: destination, options: .init(readOnly: true))
+        let copied = try await Fixtures.readAll(copy)
+        #expect(copied.count == copiedCount)
+        #expect(copied.map(\.id) == source.prefix(copied.count).map(\.id), "a hole-free prefix of the log")
+        let counts = Dictionary(grouping: copied, by: \.stream).mapValues(\.count)
+        for info in try await copy.streams(category: nil, after: nil, limit: 100) {
+            #expect(info.version == Int64(counts[info.stream] ?? -1), "\(info.stream)")
+        }
+        #expect(try await copy.checkpoints.checkpoint(named: "ledger")?.position == 500)
+        try copy.close()
+        try writer.close()
+
+        let kept = try Data(contentsOf: URL(fileURLWithPath: destination))
+        let again = try await ChronicleProcess.run(["backup", destination, "--store", path])
+        Fixtures.expectFailure(again, status: 2, containing: "'\(destination)' exists: a backup never overwrites a file")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: destination)) == kept)
+        let text = try await ChronicleProcess.run(["backup", backups.path("second.sqlite"), "--store", path])
+        #expect(text.status == 0, "\(text)")
+        #expect(text.outputLines.first?.hasPrefix("backed up sqlite:\(path) to \(backups.path("second.sqlite")): ") == true)
     }
 }

@@ -6,9 +6,10 @@ import Testing
 
 @_spi(Testing) @testable import ChronicleSQLite
 
-/// What a store leaves on disk: a closed store is one self-contained file, and
-/// a read-only store changes nothing.
-@Suite("SQLite store files: close, read-only")
+/// What a store leaves on disk: a closed store is one self-contained file, a
+/// read-only store changes nothing, and a backup of a store being written is
+/// a consistent, self-contained copy.
+@Suite("SQLite store files: close, read-only, backup")
 struct SQLiteStoreFileLifecycleTests {
     /// Appends `count` events, 25 per stream over `streams` streams, in batches.
     private static func fill(_ store: SQLiteEventStore, events count: Int, streams: Int = 8) async throws {
@@ -135,5 +136,65 @@ struct SQLiteStoreFileLifecycleTests {
         }
         #expect(missing.code == .storageUnavailable)
         #expect(!FileManager.default.fileExists(atPath: directory.path("none.sqlite")))
+    }
+
+    /// A backup taken while another store appends: the copy opens, its log is
+    /// a prefix of the source's with no hole, every stream's version matches
+    /// its events, the checkpoint is there, and it is one file (no `-wal`).
+    @Test func aBackupOfAStoreBeingWrittenIsConsistent() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("bank.sqlite")
+        let store = try await SQLiteEventStore(path: path)
+        try await Self.fill(store, events: 400)
+        try await store.checkpoints.save(400, named: "ledger")
+
+        let writer = try await SQLiteEventStore(path: path)
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        let appending = Task {
+            defer { startedContinuation.finish() }  // a failing writer ends the wait below
+            var round = 0
+            while !Task.isCancelled {
+                try await Self.fill(writer, events: 50, streams: 3)
+                round += 1
+                // An uncontended append completes without suspending: without
+                // this the loop keeps a thread of the cooperative pool (two on
+                // a 2-core machine) to itself and the backup never runs.
+                await Task.yield()
+                if round == 2 { startedContinuation.yield() }
+            }
+        }
+        defer { appending.cancel() }  // also when an expectation below throws
+        for await _ in started { break }
+        let backups = try TemporaryDirectory()
+        let destination = backups.path("bank-copy.sqlite")
+        let backup = try await store.backup(to: destination)
+        appending.cancel()
+        try? await appending.value
+        #expect(backup.eventCount >= 500, "the backup saw the writer's first rounds")
+        #expect(backup.schemaVersion == Int(SQLiteSchema.currentVersion))
+        #expect(try DirectoryContents(of: backups.path("")).files.keys.sorted() == ["bank-copy.sqlite"])
+
+        let source = try await store.readAll(from: 1, limit: 100_000)
+        let copy = try await SQLiteEventStore(path: destination, options: .init(readOnly: true))
+        let copied = try await copy.readAll(from: 1, limit: 100_000)
+        #expect(copied.count == backup.eventCount)
+        #expect(copied.map(\.position) == (1...Int64(copied.count)).map { GlobalPosition($0) }, "no hole")
+        #expect(copied.map(\.id) == source.prefix(copied.count).map(\.id), "a prefix of the source's log")
+        let counts = Dictionary(grouping: copied, by: \.stream).mapValues(\.count)
+        for info in try await copy.streams(category: nil, after: nil, limit: 100) {
+            #expect(info.version == Int64(counts[info.stream] ?? -1), "\(info.stream)")
+            let versions = try await copy.readStream(info.stream, from: 1, direction: .forward, limit: 100_000)
+                .map(\.version)
+            #expect(versions == Array(1...info.version))
+        }
+        #expect(try await copy.checkpoints.checkpoint(named: "ledger")?.position == 400)
+        try copy.close()
+
+        let existing = try Data(contentsOf: URL(fileURLWithPath: destination))
+        let refused = try await #require(throws: EventStoreError.self) { try await store.backup(to: destination) }
+        #expect(refused.code == .invalidArgument)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: destination)) == existing, "an existing file is kept")
+        try writer.close()
+        try store.close()
     }
 }
