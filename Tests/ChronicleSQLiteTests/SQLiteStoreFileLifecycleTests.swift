@@ -32,7 +32,11 @@ struct SQLiteStoreFileLifecycleTests {
         let path = directory.path("bank.sqlite")
         let store = try await SQLiteEventStore(path: path)
         try await Self.fill(store, events: 2_000)
-        _ = try await store.readAll(from: 1, limit: 10)  // readers open too
+        // Readers of both kinds open too: the store's own (log reads) and the
+        // pool's (catalog, checkpoints); the pool's closed after its writer.
+        _ = try await store.readAll(from: 1, limit: 10)
+        _ = try await store.streams(category: nil, after: nil, limit: 10)
+        _ = try await store.checkpoints.checkpoints()
         #expect(Self.walSize(path) > 0, "the appends went to the WAL")
         try store.close()
         #expect(Self.walSize(path) == 0, "no WAL content after close")
