@@ -52,7 +52,9 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
         try await store.schemaVersion()
     }
 
-    /// The database file and its write-ahead log, when present, with their sizes.
+    /// The database file and its write-ahead log, when it holds anything, with
+    /// their sizes. (An empty log is left out: a read-only open of a cleanly
+    /// closed store has one only while it is open.)
     ///
     /// - Returns: The files that exist.
     public func files() -> [StoreFile] {
@@ -60,6 +62,7 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                 let size = (attributes[.size] as? NSNumber)?.int64Value
             else { return nil }
+            if role != "database" && size == 0 { return nil }
             return StoreFile(role: role, path: path, size: size)
         }
     }

@@ -41,6 +41,48 @@ struct StoreFileCommandTests {
         }
     }
 
+    /// An app's `projections list|status` leave the store's files as they
+    /// were too (its read models may live elsewhere: only the store's files
+    /// are compared).
+    @Test func projectionsListAndStatusLeaveTheStoreAsItWas() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("shop.sqlite")
+        try await ProjectionFixtures.seed(at: path, events: 40)
+        #expect(try await ProjectionFixtures.app(["projections", "catch-up"], store: path).status == 0)
+        func storeFiles() throws -> [String: Data] {
+            try DirectoryContents(of: directory.path("")).files.filter { $0.key.hasPrefix("shop.sqlite") && !$0.key.contains(".payments") }
+        }
+        let before = try storeFiles()
+        #expect(before.keys.sorted() == ["shop.sqlite"])
+        for arguments in [["projections", "list"], ["projections", "status"], ["projections", "status", "--json"]] {
+            let output = try await ProjectionFixtures.app(arguments, store: path)
+            #expect(output.status == 0, "\(arguments): \(output)")
+            #expect(try storeFiles() == before, "\(arguments) changed the store's files")
+        }
+    }
+
+    /// Read-only commands on a store another process is writing see its
+    /// committed events, each time they run.
+    @Test func readOnlyCommandsSeeWhatALiveWriterCommitted() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("live.sqlite")
+        try await Fixtures.makeStore(at: path, events: 30)
+        let writer = try await SQLiteEventStore(path: path)
+        defer { try? writer.close() }
+        for expected in [40, 60] {
+            let stream = try StreamName("account-\(expected)")
+            try await writer.append(
+                (0..<(expected == 40 ? 10 : 20)).map { _ in NewEvent(type: "Deposited", data: Data("{}".utf8)) },
+                to: stream, expecting: .noStream)
+            let stats = try await ChronicleProcess.run(["stats", "--json", "--store", path])
+            #expect(stats.status == 0, "\(stats)")
+            let object = try JSONSerialization.jsonObject(with: Data(stats.standardOutput.utf8)) as? [String: Any]
+            #expect(object?["events"] as? Int == expected, "\(stats.standardOutput)")
+            let tail = try await ChronicleProcess.run(["tail", "--store", path])
+            #expect(tail.outputLines.count == expected + 1, "a header and one line per event: \(tail)")
+        }
+    }
+
     /// A read-only command on a store at an older schema says it needs
     /// migrating, on one line, exits with 1, and migrates nothing; `init` does.
     @Test func aReadOnlyCommandOnAnOlderSchemaSaysItNeedsMigrating() async throws {
