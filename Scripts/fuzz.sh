@@ -44,8 +44,16 @@ flags=(-c release --scratch-path "$scratch" -Xswiftc -sanitize=fuzzer,address -X
 for target in "${targets[@]}"; do
     corpus_name "$target" >/dev/null
     log "building $target (release, libFuzzer + AddressSanitizer)"
-    swift build "${flags[@]}" --product "$target" 2>&1 | grep -E 'error|warning: .*/(Sources|Fuzz)/|Compiling|Build' | grep -v '^\[' || true
-    [ -x "$scratch/release/$target" ] || { echo "building $target failed" >&2; exit 1; }
+    # A failed build stops here: the binary left from an earlier build would fuzz stale code.
+    build_log=$(mktemp)
+    if ! swift build "${flags[@]}" --product "$target" >"$build_log" 2>&1; then
+        grep -E 'error' "$build_log" | head -20 >&2
+        rm -f "$build_log"
+        echo "building $target failed" >&2
+        exit 1
+    fi
+    grep -E 'warning: .*/(Sources|Fuzz)/' "$build_log" || true
+    rm -f "$build_log"
 done
 
 mkdir -p "$scratch/artifacts"

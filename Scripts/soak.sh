@@ -32,8 +32,17 @@ if [ $# -gt 0 ] && [[ "$1" =~ ^[0-9]+([.][0-9]+)?$ ]]; then
 fi
 
 log "building the release products (ChronicleTestHelper, chronicle)"
-swift build -c release --product ChronicleTestHelper 2>&1 | grep -E 'error|Build' || true
-swift build -c release --product chronicle 2>&1 | grep -E 'error|Build' || true
+# A failed build stops here: the binaries left from an earlier build would soak stale code.
+build_log=$(mktemp)
+for product in ChronicleTestHelper chronicle; do
+    if ! swift build -c release --product "$product" >"$build_log" 2>&1; then
+        grep -E 'error' "$build_log" | head -20 >&2
+        rm -f "$build_log"
+        echo "building $product failed" >&2
+        exit 1
+    fi
+done
+rm -f "$build_log"
 bin=$(swift build -c release --show-bin-path)
 
 directory=$(mktemp -d "${TMPDIR:-/tmp}/chronicle-soak.XXXXXX")

@@ -1,5 +1,5 @@
 internal import ArgumentParser
-internal import Chronicle
+@_spi(Implementing) internal import Chronicle
 internal import Foundation
 
 /// `chronicle append`: appends one event to a stream.
@@ -36,14 +36,15 @@ struct AppendCommand: AsyncParsableCommand {
     var metadata: String?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "What the stream's version must be: a number, any, no-stream or exists.", valueName: "version"))
     var expectedVersion = "any"
 
-    @Option(help: ArgumentHelp("The event id (a UUID); a random one by default.", valueName: "uuid"))
+    @Option(help: ArgumentHelp("The event id (a UUID); a new time-ordered one by default.", valueName: "uuid"))
     var id: String?
 
-    @Option(help: "The schema version of the data.")
+    @Option(parsing: .unconditional, help: "The schema version of the data.")
     var schemaVersion = 1
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -52,13 +53,18 @@ struct AppendCommand: AsyncParsableCommand {
     func run() async throws {
         // Check everything before opening (and perhaps creating) the store.
         let streamName = try parseStream(stream)
+        guard AppendValidation.isValidTypeName(type) else {
+            throw CommandError(
+                .badInput, "--type '\(type)' is not a valid type name: 1 to 256 bytes, no control characters")
+        }
+        guard schemaVersion >= 1 else {
+            throw CommandError(.badInput, "--schema-version must be 1 or more, got \(schemaVersion)")
+        }
         let expected = try Self.parseExpectedVersion(expectedVersion)
-        let eventId: UUID
+        var eventId: UUID?
         if let id {
             guard let parsed = UUID(uuidString: id) else { throw CommandError(.badInput, "--id '\(id)' is not a UUID") }
             eventId = parsed
-        } else {
-            eventId = UUID()
         }
         let payload = try Self.jsonInput(data, option: "--data")
         var eventMetadata = EventMetadata.empty
@@ -72,8 +78,10 @@ struct AppendCommand: AsyncParsableCommand {
             }
             eventMetadata = parsed
         }
-        let event = NewEvent(
-            id: eventId, type: type, schemaVersion: schemaVersion, data: payload, metadata: eventMetadata)
+        // Without --id, the time-ordered id every NewEvent gets by default.
+        let event =
+            eventId.map { NewEvent(id: $0, type: type, schemaVersion: schemaVersion, data: payload, metadata: eventMetadata) }
+            ?? NewEvent(type: type, schemaVersion: schemaVersion, data: payload, metadata: eventMetadata)
 
         let opened = try await storeOptions.open(.createIfMissing)
         defer { opened.close() }
@@ -84,7 +92,7 @@ struct AppendCommand: AsyncParsableCommand {
             out.line(
                 JSONValue.object([
                     ("stream", .string(streamName.description)), ("version", .int(result.version)),
-                    ("position", .int(position.rawValue)), ("id", .string(eventId.uuidString.lowercased())),
+                    ("position", .int(position.rawValue)), ("id", .string(event.id.uuidString.lowercased())),
                 ]).serialized())
         } else {
             out.line("appended \(type) to \(streamName) at version \(result.version), position \(position)")

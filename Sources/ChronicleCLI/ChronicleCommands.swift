@@ -19,8 +19,8 @@ public enum ChronicleCommands {
     /// The version `chronicle --version` prints.
     public static let version = "0.1.0-dev"
 
-    /// `init`, `append`, `streams`, `tail`, `events`, `stats`, `checkpoints`,
-    /// `dlq`, `category-index` and `bench`: the commands of the standalone tool, which runs no app code (so its
+    /// `init`, `append`, `streams`, `snapshots`, `tail`, `events`, `stats`,
+    /// `checkpoints`, `dlq`, `category-index` and `bench`: the commands of the standalone tool, which runs no app code (so its
     /// `dlq retry` explains that retrying needs the app's tool).
     public static let storeCommands: [any ParsableCommand.Type] = storeCommands(projections: NoProjectionCatalog.self)
 
@@ -43,7 +43,8 @@ public enum ChronicleCommands {
         -> [any ParsableCommand.Type]
     {
         var commands: [any ParsableCommand.Type] = [
-            InitCommand.self, AppendCommand.self, StreamsCommand.self, TailCommand.self, EventsCommand.self,
+            InitCommand.self, AppendCommand.self, StreamsCommand.self, SnapshotsCommand.self, TailCommand.self,
+            EventsCommand.self,
             StatsCommand<Catalog>.self, CheckpointsCommand.self, DeadLettersCommand<Catalog>.self,
             CategoryIndexCommand.self, BackupCommand.self, BenchCommand.self,
         ]

@@ -6,8 +6,9 @@ internal import Foundation
 /// exit status, printing failures as one line on standard error (never a stack
 /// trace): the `main` of `chronicle` and of apps that embed ChronicleCLI.
 ///
-/// Usage errors (unknown options, missing arguments, invalid values) exit with
-/// ``ExitStatus/badInput``; errors a command throws go through ``ErrorReport``.
+/// Usage errors (unknown subcommands and options, missing arguments, invalid
+/// values) exit with ``ExitStatus/badInput``; errors a command throws go
+/// through ``ErrorReport``.
 ///
 /// ```swift
 /// // Sources/ShopAdmin/main.swift
@@ -107,10 +108,27 @@ public enum CommandRunner {
             TextOutput.standardOutput.line(root.fullMessage(for: error, columns: nil))
             return code.rawValue
         }
-        let path = commandPath(root, arguments: arguments)
+        let chosen = commandPath(root, arguments: arguments)
+        let path = chosen.path
+        // A word where a group expects its subcommand: ArgumentParser would
+        // complain about whatever follows it (`streams lst --store x` said
+        // "Unknown option '--store'"), so name the word itself.
+        if let next = chosen.next, !next.hasPrefix("-"), next != "help", !chosen.subcommands.isEmpty {
+            let names = chosen.subcommands.filter { $0.configuration.shouldDisplay }.map { $0._commandName }
+            printError(
+                "unknown subcommand '\(next)' of '\(path)': its subcommands are \(listed(names)) "
+                    + "(see '\(path) --help')", root: root)
+            return ExitStatus.badInput.rawValue
+        }
         let message = ErrorReport.oneLine(root.message(for: error))
         printError("\(message) (see '\(path) --help')", root: root)
         return ExitStatus.badInput.rawValue
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    private static func listed(_ names: [String]) -> String {
+        guard let last = names.last else { return "none" }
+        return names.count == 1 ? last : names.dropLast().joined(separator: ", ") + " and " + last
     }
 
     private static func printError(_ message: String, root: any ParsableCommand.Type) {
@@ -123,17 +141,27 @@ public enum CommandRunner {
             ?? URL(fileURLWithPath: CommandLine.arguments.first ?? "chronicle").lastPathComponent
     }
 
-    /// The command names the arguments start with: `chronicle streams list`.
-    private static func commandPath(_ root: any ParsableCommand.Type, arguments: [String]) -> String {
+    /// The command names the arguments start with (`chronicle streams list`),
+    /// the argument after them, and the subcommands of the command they name.
+    private struct CommandPath {
+        let path: String
+        let next: String?
+        let subcommands: [any ParsableCommand.Type]
+    }
+
+    private static func commandPath(_ root: any ParsableCommand.Type, arguments: [String]) -> CommandPath {
         var names = [toolName(root)]
         var current = root
         for argument in arguments {
             guard let next = current.configuration.subcommands.first(where: { subcommand in
                 subcommand._commandName == argument || subcommand.configuration.aliases.contains(argument)
-            }) else { break }
+            }) else {
+                return CommandPath(
+                    path: names.joined(separator: " "), next: argument, subcommands: current.configuration.subcommands)
+            }
             names.append(next._commandName)
             current = next
         }
-        return names.joined(separator: " ")
+        return CommandPath(path: names.joined(separator: " "), next: nil, subcommands: current.configuration.subcommands)
     }
 }

@@ -69,7 +69,7 @@ struct DeadLettersListCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only the dead letters of this projection or consumer.", valueName: "name"))
     var subscriber: String?
 
-    @Option(help: "The most dead letters to list.")
+    @Option(parsing: .unconditional, help: "The most dead letters to list.")
     var limit = 100
 
     @Flag(help: "Print one JSON object per dead letter instead of a table.")
@@ -184,7 +184,7 @@ struct DeadLettersPurgeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only the dead letters of this projection or consumer.", valueName: "name"))
     var subscriber: String?
 
-    @Option(help: ArgumentHelp("Only this dead letter.", valueName: "id"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only this dead letter.", valueName: "id"))
     var id: Int64?
 
     @Flag(help: "Do not ask for confirmation.")

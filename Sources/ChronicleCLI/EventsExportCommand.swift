@@ -20,10 +20,12 @@ struct EventsExportCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("The first position to export.", valueName: "position"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The first position to export.", valueName: "position"))
     var from: Int64 = 1
 
-    @Option(help: ArgumentHelp("The last position to export (default: the head when the export starts).", valueName: "position"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("The last position to export (default: the head when the export starts).", valueName: "position"))
     var to: Int64?
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
@@ -34,6 +36,7 @@ struct EventsExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard from >= 0 else { throw CommandError(.badInput, "--from must be a position of 0 or more, got \(from)") }
+        if let to, to < 0 { throw CommandError(.badInput, "--to must be a position of 0 or more, got \(to)") }
         if let to, to < from { throw CommandError(.badInput, "--to \(to) is before --from \(from)") }
         let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }

@@ -37,7 +37,7 @@ struct EventsImportCommand: AsyncParsableCommand {
     @Flag(help: "Give the events new positions after the store's head instead of keeping theirs.")
     var append = false
 
-    @Option(help: "Lines per transaction.")
+    @Option(parsing: .unconditional, help: "Lines per transaction.")
     var batchSize = 500
 
     @Flag(help: "Print a line for every batch written.")

@@ -49,7 +49,7 @@ struct ProjectionsRebuildCommand<Catalog: ProjectionCatalog>: AsyncParsableComma
     @Flag(help: "Start over even when an interrupted rebuild could be continued.")
     var restart = false
 
-    @Option(help: "Events per batch (and per transaction for exactly-once projections).")
+    @Option(parsing: .unconditional, help: "Events per batch (and per transaction for exactly-once projections).")
     var batchSize = 500
 
     func run() async throws {
@@ -129,7 +129,7 @@ struct ProjectionsCatchUpCommand<Catalog: ProjectionCatalog>: AsyncParsableComma
     @Argument(help: "The projections to catch up (all when none are named).")
     var names: [String] = []
 
-    @Option(help: "Events per batch (and per transaction for exactly-once projections).")
+    @Option(parsing: .unconditional, help: "Events per batch (and per transaction for exactly-once projections).")
     var batchSize = 500
 
     func run() async throws {

@@ -32,13 +32,13 @@ struct StatsCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("Alert when a projection or consumer group is more events behind.", valueName: "events"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Alert when a projection or consumer group is more events behind.", valueName: "events"))
     var maxLag: Int64?
 
-    @Option(help: ArgumentHelp("Alert when a projection or consumer group is more seconds behind.", valueName: "seconds"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Alert when a projection or consumer group is more seconds behind.", valueName: "seconds"))
     var maxLagSeconds: Double?
 
-    @Option(help: ArgumentHelp("Alert when a projection or consumer group has more dead letters.", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Alert when a projection or consumer group has more dead letters.", valueName: "count"))
     var maxDeadLetters: Int64?
 
     @Flag(help: "Print one JSON object instead of text.")

@@ -38,7 +38,7 @@ struct StreamsListCommand: AsyncParsableCommand {
     @Option(help: "Only streams of this category.")
     var category: String?
 
-    @Option(help: "The most streams to list.")
+    @Option(parsing: .unconditional, help: "The most streams to list.")
     var limit = 100
 
     @Option(help: ArgumentHelp("Only streams whose name sorts after this one (paging).", valueName: "stream"))
@@ -105,10 +105,10 @@ struct StreamsShowCommand: AsyncParsableCommand {
     @Argument(help: "The stream, written category-id (order-42).")
     var stream: String
 
-    @Option(help: ArgumentHelp("The first version to show.", valueName: "version"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The first version to show.", valueName: "version"))
     var from: Int64 = 1
 
-    @Option(help: "The most events to show.")
+    @Option(parsing: .unconditional, help: "The most events to show.")
     var limit = 100
 
     @Flag(help: "Print one JSON line per event instead of text.")

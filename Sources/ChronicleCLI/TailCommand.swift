@@ -11,9 +11,9 @@ struct TailCommand: AsyncParsableCommand {
             Starts at the first event, at --from POSITION, or with --from-end after the last one.
             Filters combine: an event is printed when it matches one of the categories, one of the
             types and one of the streams given. With --follow, new events (from this process or any
-            other writing to the store) are printed within about 100 ms until Ctrl-C or SIGTERM,
-            which stop it cleanly with exit code 0. With --json, each event is one line in the
-            export format.
+            other writing to the store) are printed as the store signals them (for another process
+            writing a SQLite store: within about 20 ms) until Ctrl-C or SIGTERM, which stop it
+            cleanly with exit code 0. With --json, each event is one line in the export format.
 
             EXAMPLES
               chronicle tail --store events.sqlite
@@ -23,7 +23,7 @@ struct TailCommand: AsyncParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(help: ArgumentHelp("The first position to print.", valueName: "position"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The first position to print.", valueName: "position"))
     var from: Int64?
 
     @Flag(help: "Start after the last event (with --follow: only new events).")
@@ -38,7 +38,7 @@ struct TailCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only events of this stream (repeatable).", valueName: "stream"))
     var stream: [String] = []
 
-    @Option(help: "Stop after printing this many events.")
+    @Option(parsing: .unconditional, help: "Stop after printing this many events.")
     var limit: Int?
 
     @Flag(name: [.short, .long], help: "Keep printing new events until interrupted.")
@@ -47,14 +47,15 @@ struct TailCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON line per event instead of a table.")
     var json = false
 
-    /// The pause between polls when no new event came: from 5 ms, doubling up to 100 ms.
-    static let minimumPause: Duration = .milliseconds(5)
-    static let maximumPause: Duration = .milliseconds(100)
+    /// The most events read (and printed) at once.
     static let pageSize = 512
 
     func run() async throws {
         if from != nil && fromEnd { throw CommandError(.badInput, "give --from or --from-end, not both") }
-        if let from, from < 0 { throw CommandError(.badInput, "--from must be a position of 0 or more, got \(from)") }
+        if let from, from < 0 {
+            throw CommandError(
+                .badInput, "--from must be a position of 0 or more, got \(from) (--from-end starts after the last event)")
+        }
         if let limit, limit < 1 { throw CommandError(.badInput, "--limit must be at least 1, got \(limit)") }
         let filter = EventFilter(
             categories: category.isEmpty ? nil : Set(try category.map(parseCategory)),
@@ -62,14 +63,16 @@ struct TailCommand: AsyncParsableCommand {
             eventTypes: type.isEmpty ? nil : Set(type))
         let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
-        let start = fromEnd ? try await opened.store.headPosition().next : GlobalPosition(from ?? 1)
+        let start = fromEnd ? try await opened.store.completePosition().next : GlobalPosition(from ?? 1)
         let printer = EventPrinter(json: json, output: .standardOutput)
         let store = opened.store
         let follow = self.follow
         let limit = self.limit
         let work: @Sendable () async throws -> Void = {
-            try await Self.tail(
-                store, from: start, filter: filter, follow: follow, limit: limit, printer: printer)
+            try await Self.tail(store, from: start, filter: filter, follow: follow, limit: limit) { events in
+                printer.print(events)
+                printer.output.flush()
+            }
         }
         if follow {
             _ = try await Interruption.run(work)
@@ -79,36 +82,25 @@ struct TailCommand: AsyncParsableCommand {
         printer.output.flush()
     }
 
-    /// Prints events from `start`; when following, polls for more with an
-    /// adaptive pause until cancelled.
+    /// Prints events from `start` through a subscription of the store
+    /// (``Chronicle/EventStore/subscribe(from:filter:batchSize:)``): its history
+    /// up to the store's complete position, then, when following, new events as
+    /// the store signals them, until the task is cancelled. The subscription
+    /// keeps the visibility rule, so no event that commits late below a printed
+    /// one is ever skipped. `deliver` gets each non-empty page, in order.
     static func tail(
         _ store: any EventStore, from start: GlobalPosition, filter: EventFilter, follow: Bool, limit: Int?,
-        printer: EventPrinter
+        deliver: ([EventRecord]) -> Void
     ) async throws {
-        var next = start
         var remaining = limit ?? Int.max
-        var pause = minimumPause
-        while remaining > 0 {
-            // The head before the read: a short page means every matching event up
-            // to it was returned, so the next read can start after it (a filter that
-            // matches nothing does not rescan the same events on every poll).
-            let head = try await store.headPosition()
-            let pageLimit = min(pageSize, remaining)
-            let page = try await store.readAll(from: next, limit: pageLimit, filter: filter)
-            if !page.isEmpty {
-                printer.print(page)
-                printer.output.flush()
-                remaining -= page.count
-                next = page[page.count - 1].position.next
-                pause = minimumPause
+        let subscription = store.subscribe(from: start, filter: filter, batchSize: min(pageSize, remaining))
+        for try await batch in subscription {
+            let events = batch.events.prefix(remaining)
+            if !events.isEmpty {
+                deliver(Array(events))
+                remaining -= events.count
             }
-            if page.count == pageLimit { continue }
-            next = max(next, head.next)
-            guard follow else { return }
-            if page.isEmpty {
-                try await Task.sleep(for: pause)
-                pause = min(pause * 2, maximumPause)
-            }
+            if remaining == 0 || (batch.isCaughtUp && !follow) { return }
         }
     }
 }

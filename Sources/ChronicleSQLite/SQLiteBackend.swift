@@ -72,6 +72,13 @@ public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
             throw EventStoreError.invalidArgument("the store location '\(text)' names no file: use sqlite:PATH")
         }
         var path = String(decoding: pathBytes, as: UTF8.self)
+        // A path with "://" in it is a mistyped URL far more often than a file,
+        // and no written form could tell it from one.
+        if path.contains("://") {
+            throw EventStoreError.invalidArgument(
+                "the store location '\(text)' has a SQLite path that looks like a URL ('\(path)'): "
+                    + "write a file's path, as in sqlite:data/events.sqlite")
+        }
         if pathBytes.elementsEqual("~".utf8) || pathBytes.starts(with: "~/".utf8) {
             path = FileManager.default.homeDirectoryForCurrentUser.path + String(decoding: pathBytes.dropFirst(), as: UTF8.self)
         }

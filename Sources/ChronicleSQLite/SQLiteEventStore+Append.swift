@@ -4,6 +4,7 @@ internal import GRDB
 internal import GRDBSQLite
 
 extension SQLiteEventStore {
+    @discardableResult
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
         let prepared = try AppendValidation.prepare(appends, maximumEventSize: options.maximumEventSize)
         guard !appends.isEmpty else { return [] }

@@ -85,6 +85,10 @@ enum ProjectCommand {
             } catch ProjectionError.leaseHeld {
                 // The previous run was killed: its lease expires within 500 ms.
                 try await Task.sleep(for: .milliseconds(50))
+            } catch ProjectionError.leaseLost {
+                // A renewal came too late on a loaded machine: take the lease
+                // back and go on from the committed checkpoint, as a runner does.
+                emit("lease lost")
             }
         }
         emit("done \(try await store.checkpoints.checkpoint(named: projection.name)?.position.rawValue ?? 0)")

@@ -169,8 +169,24 @@ extension AggregateSpec.When {
         return "\(event.type) v\(event.schemaVersion) \(payload)"
     }
 
-    private static func show(_ error: any Error) -> String {
-        "\(type(of: error)).\(error)"
+    /// The error's type and case (`BankError.closed`, `BankError.limit(amount: 5)`),
+    /// or its type and description when it has one (`BankError "the account is
+    /// closed"`): never the type glued to a description.
+    static func show(_ error: any Error) -> String {
+        let typeName = String(describing: type(of: error))
+        let text: String
+        let described: Bool
+        if let printable = error as Any as? any CustomStringConvertible {
+            (text, described) = (printable.description, true)
+        } else if let localized = (error as? any LocalizedError)?.errorDescription {
+            (text, described) = (localized, true)
+        } else {
+            // Swift's own rendering: the case of an enum (`closed`, `limit(amount: 5)`),
+            // or the type and its fields for a struct (`Failure(code: 3)`).
+            (text, described) = (String(describing: error), false)
+        }
+        if text.hasPrefix(typeName + ".") || text.hasPrefix(typeName + "(") { return text }
+        return described ? "\(typeName) \"\(text)\"" : "\(typeName).\(text)"
     }
 
     private static func list(_ lines: [String]) -> String {

@@ -2,8 +2,8 @@ public import Chronicle
 internal import Foundation
 
 /// The contract of ``Chronicle/DeadLetterStore`` as executable checks, run
-/// against every dead-letter store (in-memory, SQLite, PostgreSQL) so that they
-/// behave the same.
+/// against every dead-letter store (the in-memory one and SQLite's; any backend
+/// added later) so that they behave the same.
 ///
 /// Each check needs a fresh, empty store. The checks cover every
 /// implementation requirement the protocol documents: new, increasing ids that

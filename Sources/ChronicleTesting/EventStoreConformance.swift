@@ -1,7 +1,10 @@
 internal import Chronicle
 
 /// The contract of ``EventStore`` as executable checks, run against every store
-/// (in-memory, SQLite, PostgreSQL) so that they behave the same.
+/// so that they behave the same: ``Chronicle/InMemoryEventStore``, `SQLiteEventStore`,
+/// and (its ``logChecks``) ``OutOfOrderEventStore``, whose positions skip
+/// numbers and commit out of order. A backend added later (a PostgreSQL store,
+/// say) runs it the same way.
 ///
 /// A new store implementation passes every check before it ships. Each check
 /// needs a fresh, empty store created with default options. The contract

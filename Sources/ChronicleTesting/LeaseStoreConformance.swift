@@ -2,7 +2,8 @@ public import Chronicle
 internal import Foundation
 
 /// The contract of ``LeaseStore`` as executable checks, run against every
-/// lease store (in-memory, SQLite, PostgreSQL) so that they behave the same.
+/// lease store (the in-memory one and SQLite's; any backend added later) so
+/// that they behave the same.
 ///
 /// Each check needs a fresh lease store with no leases. The expiry checks use
 /// leases of a few hundred milliseconds and wait (up to 10 s) for the store to

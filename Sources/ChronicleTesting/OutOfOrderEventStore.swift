@@ -158,6 +158,7 @@ public actor OutOfOrderEventStore: EventStore {
         appendSignal.signal()
     }
 
+    @discardableResult
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
         try commit(try await begin(appends))
     }

@@ -2,14 +2,15 @@ public import Chronicle
 internal import Foundation
 
 /// The contract of ``Chronicle/SnapshotStore`` as executable checks, run
-/// against every snapshot store (in-memory, SQLite, PostgreSQL) so that they
-/// behave the same.
+/// against every snapshot store (``Chronicle/InMemorySnapshotStore`` and
+/// `SQLiteSnapshotStore`; any backend added later) so that they behave the same.
 ///
 /// Each check needs a fresh, empty store. The checks cover every
 /// implementation requirement the protocol documents: the newest version per
 /// stream wins (an older one changes nothing, the same version replaces, with
 /// its schema version), the bytes and fields come back as saved, deletion is per
-/// stream, and saves from many tasks at once keep the newest.
+/// stream, and saves from many tasks at once keep the newest. A store that is
+/// also a ``Chronicle/SnapshotCatalog`` runs ``catalogChecks`` too.
 ///
 /// ```swift
 /// @Test(arguments: SnapshotStoreConformance.checks)

@@ -15,6 +15,7 @@ struct ChronicleToolCommand: AsyncParsableCommand {
               export CHRONICLE_STORE=events.sqlite
               chronicle append order-42 --type OrderPlaced --data '{"customer":"ada"}'
               chronicle streams list
+              chronicle snapshots list
               chronicle tail --follow
               chronicle stats --max-lag 1000
               chronicle checkpoints list

@@ -199,12 +199,13 @@ struct CommandTests {
     @Test func helpShowsExamplesAndExitCodes() async throws {
         let help = try await ChronicleProcess.run(["--help"])
         #expect(help.status == 0)
-        for command in ["init", "append", "streams", "tail", "events", "stats", "checkpoints", "dlq"] {
+        for command in ["init", "append", "streams", "snapshots", "tail", "events", "stats", "checkpoints", "dlq"] {
             #expect(help.standardOutput.contains("  \(command) "), "\(command) is listed")
         }
         #expect(!help.standardOutput.contains("  projections "), "the standalone tool runs no projection code")
         for arguments in [
-            ["append", "--help"], ["streams", "list", "--help"], ["tail", "--help"], ["events", "import", "--help"],
+            ["append", "--help"], ["streams", "list", "--help"], ["snapshots", "list", "--help"],
+            ["snapshots", "show", "--help"], ["tail", "--help"], ["events", "import", "--help"],
             ["stats", "--help"], ["checkpoints", "reset", "--help"], ["dlq", "list", "--help"],
         ] {
             let output = try await ChronicleProcess.run(arguments)

@@ -157,10 +157,20 @@ struct ExportImportTests {
         let file = directory.path("broken.jsonl")
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         #expect(try await ChronicleProcess.run(["init", "--store", target]).status == 0)
+        let column = lines[12].utf8.count + 1
+        // The default batch (500 lines) holds line 13: nothing is written (Docs/CLI.md's example).
+        let whole = try await ChronicleProcess.run(["events", "import", file, "--store", target])
+        #expect(whole.status == 2, "\(whole)")
+        #expect(
+            whole.errorLines == [
+                "chronicle: error: line 13: invalid JSON: unterminated string, found the end of the line at column "
+                    + "\(column); nothing was imported"
+            ], "\(whole)")
+        #expect(try await Fixtures.readAll(path: target).isEmpty)
         let output = try await ChronicleProcess.run(["events", "import", file, "--batch-size", "5", "--store", target])
         Fixtures.expectFailure(
             output, status: 2,
-            containing: "line 13: invalid JSON: unterminated string, found the end of the line at column \(lines[12].utf8.count + 1); "
+            containing: "line 13: invalid JSON: unterminated string, found the end of the line at column \(column); "
                 + "lines 1–10 were imported (10 new, 0 already present), nothing after")
         #expect(try await Fixtures.readAll(path: target) == Array(events[..<10]))
 

@@ -62,6 +62,13 @@ struct LibraryPiecesTests {
         #expect(try sqlite.location(parsing: mark.description) == mark)
         #expect(try sqlite.location(parsing: "SQLite:\u{301}x") == .sqlite(path: "\u{301}x"))
         #expect(throws: CommandError.self) { try sqlite.location(parsing: "sqlite:") }
+        // Found by fuzzing: "sqlite:a://x" named the path "a://x", written "a://x",
+        // which reads as a URL of scheme "a". A path with "://" is refused.
+        for urlLike in ["sqlite:a://x", "sqlite:sqlite://x", "./data://events.sqlite"] {
+            let error = try #require(throws: CommandError.self, "\(urlLike)") { try sqlite.location(parsing: urlLike) }
+            #expect(error.status == .badInput)
+            #expect(error.message?.contains("looks like a URL") == true, "\(urlLike): \(error)")
+        }
         #expect(throws: CommandError.self) { try sqlite.location(parsing: "redis://x") }
         try StoreBackendRegistry.$current.withValue(sqlite) {
             try storeOptionsReadTheEnvironment()

@@ -15,7 +15,7 @@ struct StoreFileCommandTests {
     static let readOnlyCommands: [[String]] = [
         ["stats"], ["stats", "--json"], ["streams", "list"], ["streams", "show", "order-1"], ["tail"],
         ["tail", "--json"], ["events", "export"], ["checkpoints", "list"], ["dlq", "list"], ["dlq", "show", "1"],
-        ["category-index"], ["category-index", "status", "--json"],
+        ["category-index"], ["category-index", "status", "--json"], ["snapshots", "list"],
     ]
 
     /// The issue: `chronicle stats` on a closed store wrote a 117 KiB `-wal`.

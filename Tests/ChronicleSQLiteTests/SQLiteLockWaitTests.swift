@@ -10,15 +10,17 @@ import Testing
 struct SQLiteLockWaitTests {
     /// Other processes hold the write lock for 3 s while, in a process of its
     /// own (`append-beside-lock`), 16 tasks append and a timer task ticks every
-    /// 10 ms: no tick is a second late, and every append lands after the lock was
-    /// let go, at the positions that follow each other.
+    /// 10 ms: no tick is more than 250 ms late, and every append lands after the
+    /// lock was let go, at the positions that follow each other.
     ///
     /// The appending process runs nothing else, so a late tick means its own
     /// threads were parked, not that another test's were. With one file, 16
     /// tasks append to it. With two files, each locked by a process of its own,
     /// 8 tasks append to each: with waits on the calling thread that parks both
     /// threads of a 2-core machine's cooperative pool (one group-commit leader
-    /// per store waits), and the ticks stop for the 3 s the lock is held.
+    /// per store waits), and the ticks stop for the 3 s the lock is held. Measured
+    /// in that process at a load average of 9.5 on 2 cores: 15-50 ms late; the
+    /// bound leaves room for a loaded CI machine and stays far below the 3 s.
     @Test(.tags(.processes), .timeLimit(.minutes(2)), arguments: [1, 2])
     func appendsWaitingForAnotherProcessesLockLeaveTheCooperativePoolFree(files: Int) async throws {
         let directory = try TemporaryDirectory()
@@ -58,7 +60,7 @@ struct SQLiteLockWaitTests {
             line.hasPrefix("late ") ? Int64(line.dropFirst(5)) : nil
         }, "no 'late' line: \(output) \(appender.standardError)")
         #expect(
-            Duration.nanoseconds(late) < .seconds(1),
+            Duration.nanoseconds(late) < .milliseconds(250),
             "a tick was \(Duration.nanoseconds(late)) late: a cooperative thread was parked")
         let appends = output.dropFirst().map { $0.split(separator: " ").dropFirst().compactMap { Int64($0) } }
         #expect(appends.count == 16 && appends.allSatisfy { $0.count == 4 }, "\(output)")

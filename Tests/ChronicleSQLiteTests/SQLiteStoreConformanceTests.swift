@@ -15,6 +15,11 @@ struct SQLiteStoreConformanceTests {
         try await withStore { store in try await check.run(against: SQLiteSnapshotStore(store)) }
     }
 
+    @Test(arguments: SnapshotStoreConformance.catalogChecks)
+    func snapshotCatalog(_ check: StoreConformanceCheck<any SnapshotCatalog>) async throws {
+        try await withStore { store in try await check.run(against: SQLiteSnapshotStore(store)) }
+    }
+
     @Test(arguments: DeadLetterStoreConformance.checks)
     func deadLetters(_ check: StoreConformanceCheck<any DeadLetterStore>) async throws {
         try await withStore { store in try await check.run(against: store.deadLetters) }

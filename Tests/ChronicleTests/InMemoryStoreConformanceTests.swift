@@ -14,6 +14,11 @@ struct InMemoryStoreConformanceTests {
         try await check.run(against: InMemorySnapshotStore())
     }
 
+    @Test(arguments: SnapshotStoreConformance.catalogChecks)
+    func snapshotCatalog(_ check: StoreConformanceCheck<any SnapshotCatalog>) async throws {
+        try await check.run(against: InMemorySnapshotStore())
+    }
+
     @Test(arguments: DeadLetterStoreConformance.checks)
     func deadLetters(_ check: StoreConformanceCheck<any DeadLetterStore>) async throws {
         try await check.run(against: InMemoryDeadLetterStore())
@@ -21,7 +26,8 @@ struct InMemoryStoreConformanceTests {
 
     @Test func checkNamesAreDistinct() {
         for names in [
-            CheckpointStoreConformance.checks.map(\.name), SnapshotStoreConformance.checks.map(\.name),
+            CheckpointStoreConformance.checks.map(\.name),
+            SnapshotStoreConformance.checks.map(\.name) + SnapshotStoreConformance.catalogChecks.map(\.name),
             DeadLetterStoreConformance.checks.map(\.name),
         ] {
             #expect(Set(names).count == names.count)

@@ -94,8 +94,13 @@ public struct AggregateError: Error, Sendable, CustomStringConvertible {
         self.cause = cause
     }
 
+    /// The code and the message, then the cause, unless the message already says
+    /// what the cause would (a store conflict's versions):
+    /// `aggregate already exists: Account 'account-1' has 2 events`.
     public var description: String {
-        if let cause { return "\(code): \(message) (\(cause))" }
+        if let cause, (cause as? EventStoreError)?.code != .wrongExpectedVersion {
+            return "\(code): \(message) (\(cause))"
+        }
         return "\(code): \(message)"
     }
 

@@ -120,7 +120,7 @@ extension AggregateRepository {
             cache?.evict(id)
             throw AggregateError(
                 code: .alreadyExists,
-                message: "\(A.self) '\(stream)' already exists at version \(error.actualVersion ?? -1)",
+                message: "\(A.self) '\(stream)' has \(Self.events(error.actualVersion ?? 0))",
                 stream: stream, streamVersion: error.actualVersion, cause: error)
         }
     }
@@ -152,5 +152,10 @@ extension AggregateRepository {
         return CommandResult(
             state: entry.state, version: entry.version, events: events, appended: appended, appendResult: result,
             attempts: attempts)
+    }
+
+    /// `1 event`, `3 events`.
+    private static func events(_ count: Int64) -> String {
+        count == 1 ? "1 event" : "\(count) events"
     }
 }

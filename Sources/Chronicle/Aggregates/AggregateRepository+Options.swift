@@ -56,12 +56,12 @@ extension AggregateRepository {
         ///   - maximumRetryDelay: The longest wait before any retry (default 100 ms).
         ///   - cacheCapacity: Aggregates kept in memory (0 for none).
         ///   - readPageSize: Events per read while replaying (at least 1).
-        ///   - logger: The logger; label `Chronicle.AggregateRepository` by default.
+        ///   - logger: The logger; label `chronicle.aggregates` by default.
         ///   - metricsFactory: The metrics backend; `MetricsSystem.factory` when `nil`.
         public init(
             maximumRetries: Int = 10, retryDelay: Duration = .milliseconds(2),
             maximumRetryDelay: Duration = .milliseconds(100), cacheCapacity: Int = 0, readPageSize: Int = 128,
-            logger: Logger = Logger(label: "Chronicle.AggregateRepository"),
+            logger: Logger = Logger(label: "chronicle.aggregates"),
             metricsFactory: (any MetricsFactory)? = nil
         ) {
             self.maximumRetries = maximumRetries

@@ -1,3 +1,4 @@
+public import CoreMetrics
 public import Foundation
 
 /// The default ``EventCodec``: JSON, with the results of Foundation's `JSONEncoder`
@@ -14,7 +15,9 @@ public import Foundation
 /// exactly the bytes and values Foundation's coders give. Anything else (dates,
 /// data, floating-point numbers, custom key strategies, malformed input) goes
 /// through Foundation's coders, which also report every error; an `encode(to:)`
-/// or `init(from:)` that throws runs a second time there.
+/// or `init(from:)` that throws runs a second time there. Each such payload is
+/// counted in `chronicle_codec_fallbacks_total` (dimension `direction`: `encode`
+/// or `decode`), so an event type that always takes the slow way shows.
 ///
 /// ```swift
 /// let encoder = JSONEncoder()
@@ -34,6 +37,12 @@ public struct JSONEventCodec: EventCodec {
     /// copies it, which costs more than decoding a small event.
     private let encoderUserInfo: [CodingUserInfoKey: any Sendable]
     private let decoderUserInfo: [CodingUserInfoKey: any Sendable]
+    /// Payloads that went to Foundation's coders after the fast path could not take them.
+    private let encodeFallbacks: Counter
+    private let decodeFallbacks: Counter
+
+    /// The name of the counter of payloads that the fast path handed to Foundation's coders.
+    public static let fallbacksLabel = "chronicle_codec_fallbacks_total"
 
     /// Creates a JSON codec.
     ///
@@ -47,7 +56,11 @@ public struct JSONEventCodec: EventCodec {
     /// - Parameters:
     ///   - encoder: The encoder; by default one with sorted keys and unescaped slashes.
     ///   - decoder: The decoder; a default `JSONDecoder` by default.
-    public init(encoder: JSONEncoder? = nil, decoder: JSONDecoder = JSONDecoder()) {
+    ///   - metricsFactory: Where `chronicle_codec_fallbacks_total` is counted;
+    ///     `MetricsSystem.factory` when `nil`.
+    public init(
+        encoder: JSONEncoder? = nil, decoder: JSONDecoder = JSONDecoder(), metricsFactory: (any MetricsFactory)? = nil
+    ) {
         if let encoder {
             self.encoder = encoder
         } else {
@@ -64,10 +77,16 @@ public struct JSONEventCodec: EventCodec {
         self.decodesFast = decodesFast
         self.encoderUserInfo = self.encoder.userInfo
         self.decoderUserInfo = decoder.userInfo
+        let factory = metricsFactory ?? MetricsSystem.factory
+        encodeFallbacks = Counter(label: Self.fallbacksLabel, dimensions: [("direction", "encode")], factory: factory)
+        decodeFallbacks = Counter(label: Self.fallbacksLabel, dimensions: [("direction", "decode")], factory: factory)
     }
 
     public func encode<Value: Encodable>(_ value: Value) throws -> Data {
-        if encodesFast, let data = try? JSONPayloadEncoder.encode(value, userInfo: encoderUserInfo) { return data }
+        if encodesFast {
+            if let data = try? JSONPayloadEncoder.encode(value, userInfo: encoderUserInfo) { return data }
+            encodeFallbacks.increment()
+        }
         return try encoder.encode(value)
     }
 
@@ -79,8 +98,9 @@ public struct JSONEventCodec: EventCodec {
     }
 
     public func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
-        if decodesFast, let value = try? JSONPayloadDecoder.decode(type, from: data, userInfo: decoderUserInfo) {
-            return value
+        if decodesFast {
+            if let value = try? JSONPayloadDecoder.decode(type, from: data, userInfo: decoderUserInfo) { return value }
+            decodeFallbacks.increment()
         }
         return try decoder.decode(type, from: data)
     }

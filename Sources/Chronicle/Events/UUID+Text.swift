@@ -1,12 +1,16 @@
 public import Foundation
 
 extension UUID {
-    /// The id as `uuidString` writes it (36 characters, upper-case hex), made
-    /// without the C library's `snprintf` that `uuidString` calls on Linux,
+    /// The id as Chronicle writes ids everywhere: 36 characters, lower-case hex
+    /// (`uuidString.lowercased()`), as the CLI and the export print event ids, so
+    /// that the command, correlation and causation ids the repository puts in
+    /// metadata read the same way as event ids.
+    ///
+    /// Made without the C library's `snprintf` that `uuidString` calls on Linux,
     /// which costs a microsecond: about as much as the rest of making a command id.
     @usableFromInline
     var chronicleString: String {
-        let hex: (UInt8) -> UInt8 = { $0 < 10 ? 0x30 + $0 : 0x37 + $0 }
+        let hex: (UInt8) -> UInt8 = { $0 < 10 ? 0x30 + $0 : 0x57 + $0 }  // 0-9, a-f
         return withUnsafeBytes(of: uuid) { bytes in
             String(unsafeUninitializedCapacity: 36) { text in
                 var at = 0

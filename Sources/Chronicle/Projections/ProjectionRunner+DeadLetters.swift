@@ -56,7 +56,7 @@ extension ProjectionRunner {
         else {
             throw ProjectionError(
                 code: .deadLetterMismatch,
-                message: "dead letter \(letter.id) names event \(letter.eventId) at position \(letter.position), "
+                message: "dead letter \(letter.id) names event \(letter.eventId.chronicleString) at position \(letter.position), "
                     + "which is not in the log", projection: name, position: letter.position)
         }
         let checkpoint = try await runnable.checkpoint()

@@ -1,11 +1,12 @@
 /// A snapshot store in memory: for tests, previews, and the in-memory event store.
+/// It is a ``SnapshotCatalog``: it lists its snapshots.
 ///
 /// ```swift
 /// let snapshots = InMemorySnapshotStore()
 /// let orders = try AggregateRepository<Order>(
 ///     store: InMemoryEventStore(), snapshots: snapshots, policy: .every(50))
 /// ```
-public actor InMemorySnapshotStore: SnapshotStore {
+public actor InMemorySnapshotStore: SnapshotCatalog {
     private var snapshots: [StreamName: Snapshot] = [:]
 
     /// Creates an empty store.
@@ -22,6 +23,19 @@ public actor InMemorySnapshotStore: SnapshotStore {
 
     public func deleteSnapshots(for stream: StreamName) async throws {
         snapshots[stream] = nil
+    }
+
+    public func snapshots(category: String?, after: StreamName?, limit: Int) async throws -> [SnapshotInfo] {
+        try AppendValidation.checkLimit(limit)
+        if let category { try StreamName.validateCategory(category) }
+        return snapshots.values
+            .filter { snapshot in
+                (category.map { snapshot.stream.category.utf8.elementsEqual($0.utf8) } ?? true)
+                    && (after.map { $0.precedesInCatalog(snapshot.stream) } ?? true)
+            }
+            .sorted { $0.stream.precedesInCatalog($1.stream) }
+            .prefix(limit)
+            .map { SnapshotInfo($0) }
     }
 
     /// How many streams have a snapshot.

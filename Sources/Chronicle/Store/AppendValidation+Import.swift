@@ -20,7 +20,7 @@ internal import Foundation
         for record in records where record.version < 1 || record.position < .start {
             throw EventStoreError(
                 code: .invalidArgument,
-                message: "imported event \(record.id) has version \(record.version) and position "
+                message: "imported event \(record.id.chronicleString) has version \(record.version) and position "
                     + "\(record.position); both start at 1",
                 stream: record.stream, eventId: record.id)
         }
@@ -60,7 +60,7 @@ internal import Foundation
         guard samePlace else {
             throw EventStoreError(
                 code: .duplicateEvent,
-                message: "imported event \(record.id) (stream '\(record.stream)', version \(record.version), "
+                message: "imported event \(record.id.chronicleString) (stream '\(record.stream)', version \(record.version), "
                     + "position \(record.position)) is already stored as version \(stored.version) of "
                     + "'\(stored.stream)' at position \(stored.position)",
                 stream: record.stream, eventId: record.id)
@@ -91,14 +91,14 @@ internal import Foundation
             let expected = ExpectedVersion.exactly(record.version - 1)
             throw EventStoreError(
                 code: .wrongExpectedVersion,
-                message: "imported event \(record.id) is version \(record.version) of stream '\(record.stream)', "
+                message: "imported event \(record.id.chronicleString) is version \(record.version) of stream '\(record.stream)', "
                     + "which expected version \(expected) but is at version \(streamVersion)",
                 stream: record.stream, expectedVersion: expected, actualVersion: streamVersion, eventId: record.id)
         }
         if positions == .keep, record.position != head.next {
             throw EventStoreError(
                 code: .invalidArgument,
-                message: "imported event \(record.id) has position \(record.position) but the store's next "
+                message: "imported event \(record.id.chronicleString) has position \(record.position) but the store's next "
                     + "position is \(head.next); positions can be kept only when they continue the log without holes",
                 stream: record.stream, eventId: record.id)
         }

@@ -37,14 +37,14 @@ public import Foundation
                 if !isValidTypeName(event.type) {
                     throw EventStoreError(
                         code: .invalidEvent,
-                        message: "event \(event.id) has an invalid type name '\(event.type)' "
+                        message: "event \(event.id.chronicleString) has an invalid type name '\(event.type)' "
                             + "(1 to 256 bytes, no control characters)",
                         stream: part.stream, eventId: event.id)
                 }
                 if event.schemaVersion < 1 {
                     throw EventStoreError(
                         code: .invalidEvent,
-                        message: "event \(event.id) has schema version \(event.schemaVersion); versions start at 1",
+                        message: "event \(event.id.chronicleString) has schema version \(event.schemaVersion); versions start at 1",
                         stream: part.stream, eventId: event.id)
                 }
                 let metadata: Data
@@ -58,7 +58,7 @@ public import Foundation
                 if size > maximumEventSize {
                     throw EventStoreError(
                         code: .eventTooLarge,
-                        message: "event \(event.id) of type '\(event.type)' is \(size) bytes; "
+                        message: "event \(event.id.chronicleString) of type '\(event.type)' is \(size) bytes; "
                             + "the store accepts at most \(maximumEventSize)",
                         stream: part.stream, eventId: event.id)
                 }
@@ -70,8 +70,16 @@ public import Foundation
         }
     }
 
-    /// Whether a type name has 1 to 256 UTF-8 bytes and no control characters.
-    static func isValidTypeName(_ name: String) -> Bool {
+    /// Whether a type name has 1 to 256 UTF-8 bytes and no control characters:
+    /// what every append requires of ``NewEvent/type``.
+    ///
+    /// ```swift
+    /// guard AppendValidation.isValidTypeName(type) else { throw usageError }
+    /// ```
+    ///
+    /// - Parameter name: The type name.
+    /// - Returns: `true` when a store accepts it.
+    public static func isValidTypeName(_ name: String) -> Bool {
         let count = name.utf8.count
         guard count > 0, count <= 256 else { return false }
         // Printable ASCII (most names) has no control characters; check others scalar by scalar.

@@ -66,6 +66,7 @@ public protocol EventStore: Sendable {
     /// - Returns: One result per part, in the same order.
     /// - Throws: ``EventStoreError`` (wrong expected version, duplicate event,
     ///   invalid or oversized event, storage errors); nothing is written then.
+    @discardableResult
     func append(_ appends: [StreamAppend]) async throws -> [AppendResult]
 
     /// Reads events of one stream, starting at a version, in a direction.

@@ -183,7 +183,7 @@ extension EventStoreError {
     public static func duplicateEvent(id: UUID, stream: StreamName) -> EventStoreError {
         EventStoreError(
             code: .duplicateEvent,
-            message: "event \(id) is already stored at another place than this append to '\(stream)'",
+            message: "event \(id.chronicleString) is already stored at another place than this append to '\(stream)'",
             stream: stream, eventId: id)
     }
 

@@ -35,6 +35,7 @@ public actor InMemoryEventStore: EventStore {
         self.clock = clock
     }
 
+    @discardableResult
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {
         let prepared = try AppendValidation.prepare(appends, maximumEventSize: maximumEventSize)
         // Stage everything first, so that a failing part leaves the log untouched.

@@ -43,7 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
         help: ArgumentHelp("The workloads to run (all by default).", valueName: "name"))
     var workloads: [String] = []
 
-    @Option(help: ArgumentHelp("Multiplies every count: 0.01 for a quick check, 1 for the figures.", valueName: "factor"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Multiplies every count: 0.01 for a quick check, 1 for the figures.", valueName: "factor"))
     var scale: Double = 1
 
     @Flag(help: "Print one JSON object instead of a table.")
@@ -59,7 +59,7 @@ struct BenchCommand: AsyncParsableCommand {
             let choices = names.count > 1 ? names.dropLast().joined(separator: ", ") + " or " + names.last! : names.joined()
             throw CommandError(.badInput, "--durability must be \(choices), got '\(self.durability)'")
         }
-        guard scale > 0, scale <= 100 else { throw CommandError(.badInput, "--scale must be above 0 and at most 100") }
+        guard scale > 0, scale <= 100 else { throw CommandError(.badInput, "--scale must be above 0 and at most 100, got \(scale)") }
         let bench = BenchContext(scale: scale, backend: backend, durability: durability, location: location)
         var settings = BenchSettings(store: description, backend: backend, durability: durability, scale: scale)
         let out = TextOutput.standardOutput

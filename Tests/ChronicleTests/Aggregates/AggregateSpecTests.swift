@@ -77,6 +77,38 @@ struct AggregateSpecTests {
         #expect(other?.message.contains("expected error AccountError.notOpen, but got AccountError.frozen") == true)
     }
 
+    /// An error with a description reads as its type and the description, one
+    /// without as its type and case ("BankError.the account is closed" mixed them).
+    @Test func errorsReadAsTypeAndCaseOrTypeAndDescription() async throws {
+        let described = await #expect(throws: AggregateSpecFailure.self) {
+            try await AggregateSpec<Account>(id: "1")
+                .given(AccountOpened(owner: "ada"))
+                .when { _ in throw BankError.closed }
+                .thenThrows(AccountError.frozen)
+        }
+        #expect(
+            described?.message
+                == #"Account '1': expected an error of type AccountError, but got BankError "the account is closed""#)
+        let plain = await #expect(throws: AggregateSpecFailure.self) {
+            try await AggregateSpec<Account>(id: "1")
+                .given(AccountOpened(owner: "ada"))
+                .when { try $0.withdraw(5) }
+                .thenThrows(BankError.closed)
+        }
+        #expect(
+            plain?.message == "Account '1': expected an error of type BankError, but got "
+                + "AccountError.insufficientFunds(balance: 0, requested: 5)")
+        let payload = await #expect(throws: AggregateSpecFailure.self) {
+            try await AggregateSpec<Account>(id: "1")
+                .given(AccountOpened(owner: "ada"))
+                .when { _ in throw BankError.limit(amount: 5) }
+                .thenThrows(BankError.closed)
+        }
+        #expect(
+            payload?.message == #"Account '1': expected error BankError "the account is closed", "#
+                + #"but got BankError "over the limit of 5""#)
+    }
+
     @Test func givenEventsWithoutHandlerAreASetupFailure() async throws {
         let failure = await #expect(throws: AggregateSpecFailure.self) {
             try await AggregateSpec<Account>(id: "1", registry: try EventTypeRegistry().registering(AuditNoteAdded.self))
@@ -109,5 +141,18 @@ struct AggregateSpecTests {
                 .then(Lossy(kept: 1, dropped: 2))
         }
         #expect(failure?.message.contains("differs from replaying them") == true)
+    }
+}
+
+/// A domain error with descriptions, as apps write them.
+private enum BankError: Error, Equatable, CustomStringConvertible {
+    case closed
+    case limit(amount: Int)
+
+    var description: String {
+        switch self {
+        case .closed: "the account is closed"
+        case .limit(let amount): "over the limit of \(amount)"
+        }
     }
 }

@@ -60,19 +60,24 @@ struct ProjectionRunnerLeaseTests {
     }
 
     @Test func aRunnerTakesOverTheLeaseOfAnOwnerThatDiedAfterItExpires() async throws {
+        // The lease store's clock is the test's: the dead owner's lease expires
+        // when the test says, however slowly the machine runs.
+        let now = Locked(Date(timeIntervalSince1970: 1_000_000))
+        let leases = InMemoryLeaseStore(clock: { now.withLock { $0 } })
         try await appendEvents(4, to: store)
-        let dead = try #require(try await store.leases.acquire("recorder", owner: "dead", duration: .seconds(2)))
+        let dead = try #require(try await leases.acquire("recorder", owner: "dead", duration: .seconds(2)))
         let projection = RecordingProjection()
         let runner = try ProjectionRunner(
-            store: store, projections: [runnable(projection)],
-            // Long enough that a renewal late on a loaded machine does not lose it.
-            leaseSettings: LeaseSettings(owner: "heir", duration: .seconds(6)))
+            store: store, projections: [runnable(projection)], leases: leases,
+            leaseSettings: LeaseSettings(owner: "heir", duration: .seconds(3)))
         let running = Task { try await runner.run() }
         let waiting = try await waitForState(runner) { if case .waiting = $0 { true } else { false } }
         #expect(waiting == .waiting(holder: "dead"))
         #expect(projection.applied.isEmpty, "nothing is applied while the dead owner's lease lasts")
+
+        now.withLock { $0 = $0.addingTimeInterval(3) }
         try await projection.waitUntilApplied(4, within: 10)
-        let lease = try #require(try await store.leases.holder(of: "recorder"))
+        let lease = try #require(try await leases.holder(of: "recorder"))
         #expect(lease.owner == "heir")
         #expect(lease.token > dead.token)
         #expect(lease.acquiredAt >= dead.expiresAt)
