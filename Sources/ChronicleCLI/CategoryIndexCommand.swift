@@ -33,7 +33,7 @@ struct CategoryIndexCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(action == .status ? .readOnly : .existing)
         defer { opened.close() }
         guard let index = opened.capability((any CategoryIndexing).self) else {
             throw CommandError(.failure, "\(opened.backend.name) stores have no category index")

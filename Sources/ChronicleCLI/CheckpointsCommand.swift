@@ -41,7 +41,7 @@ struct CheckpointsListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         let head = try await opened.store.headPosition()
         let all = try await opened.checkpoints.checkpoints()

@@ -77,7 +77,7 @@ struct DeadLettersListCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard limit >= 1 else { throw CommandError(.badInput, "--limit must be at least 1, got \(limit)") }
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         let page = try await opened.deadLetters.deadLetters(
             consumer: subscriber, limit: limit == Int.max ? limit : limit + 1)
@@ -133,7 +133,7 @@ struct DeadLettersShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         let letter = try await DeadLetterJSON.find(id, in: opened)
         let event = try await opened.store.readAll(from: letter.position, limit: 1).first.flatMap {

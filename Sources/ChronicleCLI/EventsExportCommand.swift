@@ -38,7 +38,7 @@ struct EventsExportCommand: AsyncParsableCommand {
         guard from >= 0 else { throw CommandError(.badInput, "--from must be a position of 0 or more, got \(from)") }
         if let to, to < 0 { throw CommandError(.badInput, "--to must be a position of 0 or more, got \(to)") }
         if let to, to < from { throw CommandError(.badInput, "--to \(to) is before --from \(from)") }
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         let head = try await opened.store.headPosition()
         let last = min(to ?? head.rawValue, head.rawValue)

@@ -10,9 +10,9 @@ struct ProjectionSession: Sendable {
     let runner: ProjectionRunner
 
     static func open<Catalog: ProjectionCatalog>(
-        _ catalog: Catalog.Type, storeOptions: StoreOptions, batchSize: Int = 500
+        _ catalog: Catalog.Type, storeOptions: StoreOptions, batchSize: Int = 500, access: StoreAccess = .existing
     ) async throws -> ProjectionSession {
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(access)
         do {
             let projections = try await Catalog.projections(in: Catalog.store(in: opened))
             let runner = try ProjectionRunner(

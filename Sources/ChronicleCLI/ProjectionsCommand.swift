@@ -51,7 +51,7 @@ struct ProjectionsListCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand 
     var json = false
 
     func run() async throws {
-        let session = try await ProjectionSession.open(Catalog.self, storeOptions: storeOptions)
+        let session = try await ProjectionSession.open(Catalog.self, storeOptions: storeOptions, access: .readOnly)
         defer { session.close() }
         let out = TextOutput.standardOutput
         if json {
@@ -129,7 +129,7 @@ struct ProjectionsStatusCommand<Catalog: ProjectionCatalog>: AsyncParsableComman
     var json = false
 
     func run() async throws {
-        let session = try await ProjectionSession.open(Catalog.self, storeOptions: storeOptions)
+        let session = try await ProjectionSession.open(Catalog.self, storeOptions: storeOptions, access: .readOnly)
         defer { session.close() }
         let statuses = try await session.runner.status()
         let markers = try await RebuildMarker.markers(in: session.opened.checkpoints)

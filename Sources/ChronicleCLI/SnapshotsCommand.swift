@@ -53,7 +53,7 @@ struct SnapshotsListCommand: AsyncParsableCommand {
         guard limit >= 1 else { throw CommandError(.badInput, "--limit must be at least 1, got \(limit)") }
         let category = try self.category.map(parseCategory)
         let after = try self.after.map(parseStream)
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         guard let catalog = opened.snapshots as? any SnapshotCatalog else {
             throw CommandError(
@@ -115,7 +115,7 @@ struct SnapshotsShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         let streamName = try parseStream(stream)
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         guard let snapshot = try await opened.snapshots.latestSnapshot(for: streamName) else {
             throw CommandError(.failure, "stream '\(streamName)' has no snapshot")

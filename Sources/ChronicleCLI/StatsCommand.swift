@@ -53,7 +53,7 @@ struct StatsCommand<Catalog: ProjectionCatalog>: AsyncParsableCommand {
             throw CommandError(.badInput, "--max-dead-letters must be 0 or more, got \(maxDeadLetters)")
         }
         let thresholds = AlertThresholds(maxLag: maxLag, maxLagSeconds: maxLagSeconds, maxDeadLetters: maxDeadLetters)
-        let session = try await ProjectionSession.open(Catalog.self, storeOptions: storeOptions)
+        let session = try await ProjectionSession.open(Catalog.self, storeOptions: storeOptions, access: .readOnly)
         defer { session.close() }
         let opened = session.opened
         let statistics = try await opened.store.statistics()

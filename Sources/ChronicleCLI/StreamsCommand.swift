@@ -51,7 +51,7 @@ struct StreamsListCommand: AsyncParsableCommand {
         guard limit >= 1 else { throw CommandError(.badInput, "--limit must be at least 1, got \(limit)") }
         let category = try self.category.map(parseCategory)
         let after = try self.after.map(parseStream)
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         // One more than asked, to know whether more follow.
         let page = try await opened.store.streams(
@@ -118,7 +118,7 @@ struct StreamsShowCommand: AsyncParsableCommand {
         let streamName = try parseStream(stream)
         guard limit >= 1 else { throw CommandError(.badInput, "--limit must be at least 1, got \(limit)") }
         guard from >= 0 else { throw CommandError(.badInput, "--from must be a version of 0 or more, got \(from)") }
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         let version = try await opened.store.streamVersion(streamName)
         guard version > 0 else { throw CommandError(.failure, "stream '\(streamName)' has no events") }

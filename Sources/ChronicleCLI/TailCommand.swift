@@ -61,7 +61,7 @@ struct TailCommand: AsyncParsableCommand {
             categories: category.isEmpty ? nil : Set(try category.map(parseCategory)),
             streams: stream.isEmpty ? nil : Set(try stream.map(parseStream)),
             eventTypes: type.isEmpty ? nil : Set(type))
-        let opened = try await storeOptions.open(.existing)
+        let opened = try await storeOptions.open(.readOnly)
         defer { opened.close() }
         let start = fromEnd ? try await opened.store.completePosition().next : GlobalPosition(from ?? 1)
         let printer = EventPrinter(json: json, output: .standardOutput)

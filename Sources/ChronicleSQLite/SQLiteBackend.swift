@@ -94,12 +94,14 @@ public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
     ///
     /// - Parameters:
     ///   - location: A `sqlite` location.
-    ///   - access: Whether a missing (or empty) file may be initialised.
+    ///   - access: Whether a missing (or empty) file may be initialised, or the
+    ///     file is only read (``SQLiteEventStore/Options/readOnly``).
     /// - Returns: The open store, a ``SQLiteBackendStore``.
     /// - Throws: `EventStoreError`: `storageUnavailable` for a missing
     ///   or empty file when it must exist, for a directory, and when the file
     ///   cannot be reached; `notAChronicleStore`, `corruptStore` or `schemaTooNew`
-    ///   as ``SQLiteEventStore/init(path:options:)``.
+    ///   as ``SQLiteEventStore/init(path:options:)``; `schemaTooOld` for a store
+    ///   that needs migrating when `access` is ``StoreAccess/readOnly``.
     public func open(_ location: StoreLocation, access: StoreAccess) async throws -> any BackendStore {
         try await open(location, access: access, options: options)
     }
@@ -112,7 +114,7 @@ public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
         }
         let path = location.address
         let existing = try Self.existingFileSize(path)
-        if access == .existing {
+        if access != .createIfMissing {
             guard let existing else {
                 throw EventStoreError(
                     code: .storageUnavailable,
@@ -124,6 +126,8 @@ public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
                     message: "store file '\(path)' is empty: initialise it with 'chronicle init --store \(location)'")
             }
         }
+        var options = options
+        options.readOnly = access == .readOnly
         let store = try await SQLiteEventStore(path: path, options: options)
         return SQLiteBackendStore(store, wasCreated: (existing ?? 0) == 0)
     }

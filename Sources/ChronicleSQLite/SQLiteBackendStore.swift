@@ -8,7 +8,9 @@ internal import Foundation
 /// let opened = try await SQLiteBackend().open(.sqlite(path: "events.sqlite"), access: .existing)
 /// let sqlite = opened.events as? SQLiteEventStore   // what a ProjectionCatalog bound to SQLite receives
 /// ```
-public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFileReporting, CategoryIndexing {
+public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFileReporting, CategoryIndexing,
+    StoreBackingUp
+{
     /// The store itself.
     public let store: SQLiteEventStore
     /// Whether opening created the file (or initialised an empty one).
@@ -50,7 +52,9 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
         try await store.schemaVersion()
     }
 
-    /// The database file and its write-ahead log, when present, with their sizes.
+    /// The database file and its write-ahead log, when it holds anything, with
+    /// their sizes. (An empty log is left out: a read-only open of a cleanly
+    /// closed store has one only while it is open.)
     ///
     /// - Returns: The files that exist.
     public func files() -> [StoreFile] {
@@ -58,8 +62,24 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
             guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
                 let size = (attributes[.size] as? NSNumber)?.int64Value
             else { return nil }
+            if role != "database" && size == 0 { return nil }
             return StoreFile(role: role, path: path, size: size)
         }
+    }
+
+    /// Copies the store to a new self-contained file while it stays in use
+    /// (see ``SQLiteEventStore/backup(to:)``).
+    ///
+    /// ```swift
+    /// let backup = try await opened.backup(to: "backups/bank.sqlite")
+    /// ```
+    ///
+    /// - Parameter destination: The path of the copy; it must not exist.
+    /// - Returns: What was copied.
+    /// - Throws: ``Chronicle/EventStoreError``: `invalidArgument` when the
+    ///   destination exists, `storageUnavailable` when it cannot be written.
+    public func backup(to destination: String) async throws -> StoreBackup {
+        try await store.backup(to: destination)
     }
 
     /// Whether the file has the index of events by category.

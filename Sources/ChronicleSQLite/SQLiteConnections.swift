@@ -27,7 +27,7 @@ internal import GRDB
 /// two lock operations on the connection's busy policy.
 enum SQLiteConnections {
     /// Runs `body` on the writer connection, outside any transaction.
-    static func write<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws -> T {
+    static func write<T>(_ pool: any DatabaseWriter, _ body: (Database) throws -> T) throws -> T {
         try pool.writeWithoutTransaction(body)
     }
 

@@ -51,6 +51,26 @@ extension SQLiteEventStore {
         /// ``SQLiteEventStore/setCategoryIndex(_:)`` or `chronicle category-index off`
         /// drops it.
         public var indexesCategories: Bool
+        /// Whether the store is opened for reading only (default `false`).
+        ///
+        /// A read-only store never writes: it does not create, migrate or index
+        /// the file, appends and other writes throw ``EventStoreError/readOnly``,
+        /// and closing it checkpoints nothing. On a store that was closed
+        /// cleanly (no `-wal` file beside it) the file's bytes and its
+        /// directory's listing are the same after the store closes as before
+        /// it opened: besides its read-only connections it keeps one ordinary
+        /// connection that only reads, opened first and closed last, which
+        /// removes the `-wal` and `-shm` files the others needed. While a writer is using the file,
+        /// the store reads through read-only connections and sees every
+        /// committed event, as any reader does. A store whose schema is older
+        /// than this Chronicle's is refused with ``EventStoreError/schemaTooOld``.
+        ///
+        /// ```swift
+        /// let store = try await SQLiteEventStore(path: "bank.sqlite", options: .init(readOnly: true))
+        /// defer { try? store.close() }
+        /// print(try await store.headPosition())
+        /// ```
+        public var readOnly: Bool
 
         /// Creates options.
         ///
@@ -61,10 +81,13 @@ extension SQLiteEventStore {
         ///   - maximumReaderCount: Reader connections kept open between reads.
         ///   - integrityCheckLimit: The largest file verified when opened, in bytes.
         ///   - indexesCategories: Whether to build the category index when the file has none.
+        ///   - readOnly: Whether the store only reads (nothing created, migrated or written).
         public init(
             durability: SQLiteDurability = .full, maximumEventSize: Int = 1 << 20, busyTimeout: Double = 30,
-            maximumReaderCount: Int = 4, integrityCheckLimit: Int = 64 << 20, indexesCategories: Bool = false
+            maximumReaderCount: Int = 4, integrityCheckLimit: Int = 64 << 20, indexesCategories: Bool = false,
+            readOnly: Bool = false
         ) {
+            self.readOnly = readOnly
             self.durability = durability
             self.maximumEventSize = maximumEventSize
             self.busyTimeout = busyTimeout

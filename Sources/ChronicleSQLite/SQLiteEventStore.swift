@@ -26,7 +26,18 @@ public final class SQLiteEventStore: EventStore {
     public let path: String
     /// The settings the store was opened with.
     public let options: Options
-    let pool: DatabasePool
+    /// The writer connection (a `DatabasePool`), or for a read-only store one
+    /// connection that never writes (see ``Options/readOnly``).
+    let pool: any DatabaseWriter
+    /// The writer connection's busy policy (the close-time checkpoint does not wait).
+    let writerBusyWait: SQLiteBusyWait
+    /// For a read-only store on a cleanly closed file: an ordinary connection
+    /// that only ever reads, opened first and closed last, so that the `-wal`
+    /// and `-shm` files the read-only connections need are removed again (see
+    /// ``SQLiteFileInspection/readingConfiguration(path:)``).
+    let logKeeper: DatabaseQueue?
+    /// This store's entry in ``SQLiteOpenFiles``, removed when it closes.
+    private let openFile = Locked<AnyHashable??>(nil)
     /// Fired after every append this instance commits; other processes' appends
     /// are noticed by polling the head (see ``waitForAppends(after:)``).
     let appendSignal = AppendSignal()
@@ -61,19 +72,20 @@ public final class SQLiteEventStore: EventStore {
         let state = try await SQLiteConnections.elsewhere {
             try SQLiteFileInspection.inspect(path: path, integrityCheckLimit: options.integrityCheckLimit)
         }
+        if options.readOnly { try Self.checkReadable(state, path: path) }
         let writerBusyWait = SQLiteBusyWait(timeout: options.busyTimeout)
-        var configuration = Configuration()
-        configuration.busyMode = writerBusyWait.busyMode
-        configuration.maximumReaderCount = options.maximumReaderCount
-        configuration.label = "Chronicle.SQLiteEventStore"
+        self.writerBusyWait = writerBusyWait
         do {
-            let pool = try await SQLiteConnections.elsewhere {
-                try DatabasePool(path: path, configuration: configuration)
+            let (pool, logKeeper) = try await SQLiteConnections.elsewhere {
+                try Self.openWriter(path: path, options: options, busyWait: writerBusyWait)
             }
             self.pool = pool
+            self.logKeeper = logKeeper
             groupCommit = SQLiteGroupCommit(pool: pool, signal: appendSignal, busyWait: writerBusyWait)
             readers = SQLiteReaders(
                 path: path, busyTimeout: options.busyTimeout, maximumIdle: options.maximumReaderCount)
+            openFile.withLock { $0 = .some(SQLiteOpenFiles.opened(path)) }
+            if options.readOnly { return }
             // GRDB sets synchronous=NORMAL on the writer when it enables WAL; apply
             // the durability the store promises after that, on the one writer.
             let synchronous = options.durability == .full ? "FULL" : "NORMAL"
@@ -90,6 +102,53 @@ public final class SQLiteEventStore: EventStore {
             throw error
         } catch {
             throw SQLiteErrorMapping.map(error, path: path)
+        }
+    }
+
+    /// Opens the writer: a `DatabasePool` (which puts the file in WAL mode), or
+    /// for a read-only store a read-only connection, after the connection that
+    /// keeps the log when one is needed (see ``logKeeper``).
+    private static func openWriter(path: String, options: Options, busyWait: SQLiteBusyWait) throws
+        -> (any DatabaseWriter, DatabaseQueue?)
+    {
+        var configuration = Configuration()
+        configuration.busyMode = busyWait.busyMode
+        configuration.label = "Chronicle.SQLiteEventStore"
+        guard options.readOnly else {
+            configuration.maximumReaderCount = options.maximumReaderCount
+            return (try DatabasePool(path: path, configuration: configuration), nil)
+        }
+        var keeper: DatabaseQueue?
+        if SQLiteFileInspection.readOnlyConnectionsWouldLeaveFiles(path) {
+            // Its first read opens the log, so that it is the connection that
+            // removes it when it closes last.
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            _ = try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") }
+            keeper = queue
+        }
+        configuration.readonly = true
+        do {
+            return (try DatabaseQueue(path: path, configuration: configuration), keeper)
+        } catch {
+            try? keeper?.close()
+            throw error
+        }
+    }
+
+    /// Refuses, for a read-only store, a file it would have to create or migrate.
+    private static func checkReadable(_ state: SQLiteFileInspection.State, path: String) throws {
+        switch state {
+        case .new, .emptyDatabase:
+            throw EventStoreError(
+                code: .storageUnavailable, message: "no store at '\(path)': a read-only open does not create one")
+        case .chronicle(let version) where version < SQLiteSchema.currentVersion:
+            throw EventStoreError(
+                code: .schemaTooOld,
+                message: "store '\(path)' has schema version \(version), older than the \(SQLiteSchema.currentVersion) "
+                    + "this Chronicle uses: reading does not migrate it; open it for writing once "
+                    + "(e.g. 'chronicle init --store sqlite:\(path)') to migrate it")
+        case .chronicle:
+            return
         }
     }
 
@@ -113,15 +172,49 @@ public final class SQLiteEventStore: EventStore {
         }
     }
 
-    /// Closes the store's connections. Later calls throw.
+    /// Closes the store's connections, leaving a self-contained file. Later calls throw.
+    ///
+    /// The write-ahead log is checkpointed into the store file and emptied
+    /// (`PRAGMA wal_checkpoint(TRUNCATE)`), and the writer closes after every
+    /// reader, so that SQLite removes the `-wal` and `-shm` files when this was
+    /// the file's last connection: a copy of the store file alone then holds
+    /// every event. (GRDB closes a pool's writer before its read-only readers,
+    /// and a read-only connection closing last cannot remove the log: that left
+    /// a store's events in a `-wal` file beside a nearly empty main file.)
+    ///
+    /// When another connection, in this process or another, is reading or
+    /// writing at that moment, the checkpoint gives up at once instead of
+    /// waiting, and the log stays for that connection to checkpoint: nothing
+    /// is lost either way. A read-only store (``Options/readOnly``) writes
+    /// nothing here either.
+    ///
+    /// ```swift
+    /// let store = try await SQLiteEventStore(path: "bank.sqlite")
+    /// // … append, read …
+    /// try store.close()   // bank.sqlite alone now holds every event
+    /// ```
     ///
     /// - Throws: `EventStoreError` when a connection cannot close.
     public func close() throws {
         do {
             try readers.close()
+            if let pool = pool as? DatabasePool {
+                pool.releaseMemory()  // closes the pool's readers, so that the writer closes last
+                if !options.readOnly { checkpointWithoutWaiting(pool) }
+            }
             try pool.close()
+            try logKeeper?.close()
+            if let entry = openFile.withLock({ $0.take() }) { SQLiteOpenFiles.closed(entry) }
         } catch {
             throw SQLiteErrorMapping.map(error, path: path)
+        }
+    }
+
+    /// Copies the write-ahead log into the store file and empties it, unless
+    /// another connection is using the file (then `SQLITE_BUSY`, ignored).
+    private func checkpointWithoutWaiting(_ pool: DatabasePool) {
+        try? pool.writeWithoutTransaction { db in
+            try writerBusyWait.withoutWaiting { try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         }
     }
 

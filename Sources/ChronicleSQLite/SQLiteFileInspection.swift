@@ -35,6 +35,12 @@ enum SQLiteFileInspection {
         if isDirectory.boolValue {
             throw EventStoreError(code: .storageUnavailable, message: "store path '\(path)' is a directory")
         }
+        // Another store of this process has the file open (and checked it):
+        // reading the header through a descriptor of our own would drop that
+        // store's locks when it closes (see SQLiteOpenFiles).
+        if SQLiteOpenFiles.isOpen(path) {
+            return try inspectSchema(path: path, verifyIntegrity: false)
+        }
         let header: Data
         let fileSize: Int
         do {
@@ -92,9 +98,42 @@ enum SQLiteFileInspection {
         }
     }
 
-    private static func inspectSchema(path: String, verifyIntegrity: Bool) throws -> State {
+    /// The configuration of a connection that reads the file and leaves it,
+    /// and its directory, as they were.
+    ///
+    /// A read-only SQLite connection to a WAL-mode file creates the `-wal` and
+    /// `-shm` files it needs when they are absent, and cannot remove them when
+    /// it closes (that takes a write lock on the file): reading a cleanly
+    /// closed store left two files behind. An ordinary connection that only
+    /// reads (GRDB runs its reads under `PRAGMA query_only`) writes nothing
+    /// either, and removes them when it closes as the file's last connection.
+    /// It is used only when the file is in WAL mode and has no `-wal` file, i.e.
+    /// no connection is using it and nothing is left to recover; otherwise (a
+    /// live store, a log left by a crash, a rollback-journal file such as a
+    /// backup) the connection is read-only, so that it never checkpoints or
+    /// rolls back anything.
+    static func readingConfiguration(path: String) -> Configuration {
         var configuration = Configuration()
-        configuration.readonly = true
+        configuration.readonly = !readOnlyConnectionsWouldLeaveFiles(path)
+        return configuration
+    }
+
+    /// Whether read-only connections would create `-wal` and `-shm` files that
+    /// stay after they close: the file is in WAL mode and has no `-wal` file.
+    static func readOnlyConnectionsWouldLeaveFiles(_ path: String) -> Bool {
+        !FileManager.default.fileExists(atPath: path + "-wal") && !SQLiteOpenFiles.isOpen(path) && isInWALMode(path)
+    }
+
+    /// Whether the file's header says WAL mode (read and write versions 2).
+    private static func isInWALMode(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 20), header.count == 20 else { return false }
+        return header[header.startIndex + 18] == 2 && header[header.startIndex + 19] == 2
+    }
+
+    private static func inspectSchema(path: String, verifyIntegrity: Bool) throws -> State {
+        var configuration = readingConfiguration(path: path)
         configuration.busyMode = .timeout(30)
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)

@@ -73,12 +73,12 @@ final class SQLiteGroupCommit: Sendable {
     static let maximumBatchEvents = 8_192
 
     private let state = Locked(State())
-    private let pool: DatabasePool
+    private let pool: any DatabaseWriter
     private let signal: AppendSignal
     private let busyWait: SQLiteBusyWait
 
     /// - Parameter busyWait: The writer connection's busy policy.
-    init(pool: DatabasePool, signal: AppendSignal, busyWait: SQLiteBusyWait) {
+    init(pool: any DatabaseWriter, signal: AppendSignal, busyWait: SQLiteBusyWait) {
         self.pool = pool
         self.signal = signal
         self.busyWait = busyWait

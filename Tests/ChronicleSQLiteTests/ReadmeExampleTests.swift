@@ -44,7 +44,12 @@ struct ReadmeExampleTests {
         for try await event in store.events(from: .start, filter: EventFilter(categories: ["order"])) {
             print(event.position, event.stream, event.version, event.type)
         }
+
+        // Close when done: shop.sqlite is then one self-contained file, no -wal beside it.
+        try store.close()
         // --- README ends ---
+
+        #expect(!FileManager.default.fileExists(atPath: directory.path("shop.sqlite-wal")), "closing removed the -wal")
 
         #expect(history.map(\.type) == ["OrderPlaced", "OrderPaid"])
         #expect(printed == [

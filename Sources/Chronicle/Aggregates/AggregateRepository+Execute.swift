@@ -6,9 +6,11 @@ extension AggregateRepository {
     /// Loads the aggregate, calls `command` with its state, and appends the
     /// returned events expecting the loaded version. When another writer appended
     /// in between (a version conflict), the command runs again on the fresh
-    /// state, up to `maximumRetries` more times: a command must therefore be a
-    /// function of the state, without side effects of its own. A command that
-    /// returns no event appends nothing.
+    /// state, up to `maximumRetries` more times (10 by default), after a random
+    /// wait that grows with each retry (up to 2, 4, 8 … 100 ms by default; see
+    /// ``Options/retryDelay``): a command must therefore be a function of the
+    /// state, without side effects of its own. A command that returns no event
+    /// appends nothing.
     ///
     /// With the cache on, a cached aggregate is used without reading the store
     /// first (an append is then one write, no read): if another writer appended
@@ -77,6 +79,10 @@ extension AggregateRepository {
                             + "(last expected version \(loaded.version), found \(error.actualVersion ?? -1))",
                         stream: stream, streamVersion: error.actualVersion, attempts: attempts, cause: error)
                 }
+                // Writers that collided would collide again if they retried at
+                // once: a random wait spreads them (see Options.retryDelay).
+                let delay = options.delay(beforeRetry: conflicts)
+                if delay > .zero { try await Task.sleep(for: delay) }
                 try Task.checkCancellation()
             }
         }

@@ -12,7 +12,11 @@
 /// - ``schemes`` are lowercase and unique among the backends a tool registers.
 /// - ``location(parsing:)`` accepts what ``StoreLocation/description`` writes,
 ///   and throws ``EventStoreError`` (`invalidArgument`) for input it rejects.
-/// - ``open(_:access:)`` with ``StoreAccess/existing`` never creates a store.
+/// - ``open(_:access:)`` with ``StoreAccess/existing`` never creates a store;
+///   with ``StoreAccess/readOnly`` it never creates, migrates or writes one
+///   (a backend that cannot open read-only may open as for `existing`, and
+///   then must not write).
+/// - A store that can copy itself while in use also conforms to ``StoreBackingUp``.
 ///
 /// ```swift
 /// struct MemoryBackend: StoreBackend {

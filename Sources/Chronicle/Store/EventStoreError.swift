@@ -31,6 +31,7 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
             case notAChronicleStore = "not a Chronicle store"
             case corruptStore = "corrupt store"
             case schemaTooNew = "schema too new"
+            case schemaTooOld = "schema too old"
             case storageUnavailable = "storage unavailable"
             case readOnly = "read-only storage"
             case storageFull = "storage full"
@@ -60,6 +61,9 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
         public static let corruptStore = Code(.corruptStore)
         /// The store was written by a newer Chronicle with a schema this one does not know.
         public static let schemaTooNew = Code(.schemaTooNew)
+        /// The store's schema is older than this Chronicle's, and it was opened
+        /// for reading only, which does not migrate it.
+        public static let schemaTooOld = Code(.schemaTooOld)
         /// The store cannot be opened or reached (missing directory, permissions, I/O error).
         public static let storageUnavailable = Code(.storageUnavailable)
         /// The store can only be read (read-only file or file system).
@@ -141,6 +145,8 @@ public struct EventStoreError: Error, Sendable, CustomStringConvertible {
     public static let corruptStore = Code.corruptStore
     /// The store was written by a newer schema.
     public static let schemaTooNew = Code.schemaTooNew
+    /// The store needs migrating, and was opened for reading only.
+    public static let schemaTooOld = Code.schemaTooOld
     /// The store cannot be opened or reached.
     public static let storageUnavailable = Code.storageUnavailable
     /// The store can only be read.

@@ -138,7 +138,7 @@ struct AggregateRepositoryTests {
         let base = InMemoryEventStore()
         try await AggregateRepository<Account>(store: base).create("shared") { try $0.open(owner: "ada") }
         let store = InstrumentedStore(base, gatingFirstReads: 2)
-        let accounts = try AggregateRepository<Account>(store: store)  // no retry by default
+        let accounts = try AggregateRepository<Account>(store: store, options: .init(maximumRetries: 0))
 
         let outcomes = await withTaskGroup(of: Result<Int64, any Error>.self) { group in
             for amount in [1, 2] {
