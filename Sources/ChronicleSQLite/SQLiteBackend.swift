@@ -101,7 +101,7 @@ public struct SQLiteBackend: StoreBackend, StoreBenchmarking {
     ///   or empty file when it must exist, for a directory, and when the file
     ///   cannot be reached; `notAChronicleStore`, `corruptStore` or `schemaTooNew`
     ///   as ``SQLiteEventStore/init(path:options:)``; `schemaTooOld` for a store
-    ///   that needs migrating when `access` is ``StoreAccess/readOnly``.
+    ///   that needs migrating when `access` is `StoreAccess/readOnly`.
     public func open(_ location: StoreLocation, access: StoreAccess) async throws -> any BackendStore {
         try await open(location, access: access, options: options)
     }

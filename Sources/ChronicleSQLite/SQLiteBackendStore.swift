@@ -76,7 +76,7 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
     ///
     /// - Parameter destination: The path of the copy; it must not exist.
     /// - Returns: What was copied.
-    /// - Throws: ``Chronicle/EventStoreError``: `invalidArgument` when the
+    /// - Throws: `EventStoreError`: `invalidArgument` when the
     ///   destination exists, `storageUnavailable` when it cannot be written.
     public func backup(to destination: String) async throws -> StoreBackup {
         try await store.backup(to: destination)

@@ -28,7 +28,7 @@ extension SQLiteEventStore {
     ///
     /// - Parameter destination: The path of the copy; it must not exist, and its directory must.
     /// - Returns: What was copied: the copy's path, events, size and schema version.
-    /// - Throws: ``EventStoreError``: `invalidArgument` when `destination`
+    /// - Throws: `EventStoreError`: `invalidArgument` when `destination`
     ///   exists (nothing is written), `storageUnavailable` when its directory is
     ///   missing or not writable, or a storage failure reading the store.
     public func backup(to destination: String) async throws -> StoreBackup {

@@ -54,7 +54,7 @@ extension SQLiteEventStore {
         /// Whether the store is opened for reading only (default `false`).
         ///
         /// A read-only store never writes: it does not create, migrate or index
-        /// the file, appends and other writes throw ``EventStoreError/readOnly``,
+        /// the file, appends and other writes throw `EventStoreError/readOnly`,
         /// and closing it checkpoints nothing. On a store that was closed
         /// cleanly (no `-wal` file beside it) the file's bytes and its
         /// directory's listing are the same after the store closes as before
@@ -63,7 +63,7 @@ extension SQLiteEventStore {
         /// removes the `-wal` and `-shm` files the others needed. While a writer is using the file,
         /// the store reads through read-only connections and sees every
         /// committed event, as any reader does. A store whose schema is older
-        /// than this Chronicle's is refused with ``EventStoreError/schemaTooOld``.
+        /// than this Chronicle's is refused with `EventStoreError/schemaTooOld`.
         ///
         /// ```swift
         /// let store = try await SQLiteEventStore(path: "bank.sqlite", options: .init(readOnly: true))
