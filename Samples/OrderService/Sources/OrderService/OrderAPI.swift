@@ -1,6 +1,6 @@
 import Chronicle
-import Foundation
 import ChronicleSQLite
+import Foundation
 import Hummingbird
 import OrderDomain
 import Prometheus
@@ -23,9 +23,9 @@ struct OrderAPI: Sendable {
         router.get("/orders", use: listOrders)
         router.get("/orders/:id", use: getOrder)
         router.post("/orders/:id/cancel", use: cancelOrder)
-        router.post("/orders/:id/pay", use: { request, context in try await orderCommand(context) { try await shop.pay($0) } })
-        router.post("/orders/:id/confirm", use: { request, context in try await orderCommand(context) { try await shop.confirm($0) } })
-        router.post("/orders/:id/ship", use: { request, context in try await orderCommand(context) { try await shop.ship($0) } })
+        router.post("/orders/:id/pay") { _, context in try await orderCommand(context) { try await shop.pay($0) } }
+        router.post("/orders/:id/confirm") { _, context in try await orderCommand(context) { try await shop.confirm($0) } }
+        router.post("/orders/:id/ship") { _, context in try await orderCommand(context) { try await shop.ship($0) } }
         router.post("/stock/:sku/receive", use: receiveStock)
         router.get("/stock", use: listStock)
         router.get("/health", use: health)

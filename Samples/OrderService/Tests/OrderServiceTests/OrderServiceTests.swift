@@ -91,6 +91,28 @@ struct OrderServiceTests {
         }
     }
 
+    @Test func paysConfirmsAndShipsInOrder() async throws {
+        try await withService { service, _ in
+            _ = try await service.request("POST", "/stock/STRAINER/receive", json: #"{"quantity": 1}"#)
+            let placed = try await service.request(
+                "POST", "/orders", json: #"{"customer": "gus", "lines": [{"sku": "STRAINER", "quantity": 1}]}"#)
+            let orderId = try #require(placed.object["orderId"] as? String, "\(placed)")
+            let early = try await service.request("POST", "/orders/\(orderId)/ship")
+            #expect(early.status == 409, "\(early)")
+            #expect(early.object["error"] as? String == "the order is placed, not confirmed")
+            for (action, status) in [("pay", "paid"), ("confirm", "confirmed"), ("ship", "shipped")] {
+                let reply = try await service.request("POST", "/orders/\(orderId)/\(action)")
+                #expect(reply.status == 200, "\(action): \(reply)")
+                #expect(reply.object["status"] as? String == status)
+                let order = try await service.request("GET", "/orders/\(orderId)")
+                #expect(order.object["status"] as? String == status, "read model after \(action)")
+            }
+            let late = try await service.request("POST", "/orders/\(orderId)/cancel")
+            #expect(late.status == 409, "\(late)")
+            #expect(late.object["error"] as? String == "the order is already shipped")
+        }
+    }
+
     /// Each bad input is a 400 with a JSON error, and nothing is stored.
     @Test func badInputIs400AndStoresNothing() async throws {
         try await withService { service, _ in
