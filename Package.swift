@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "chronicle", targets: ["ChronicleTool"]),
         .executable(name: "chronicle-quickstart", targets: ["QuickStart"]),
         .executable(name: "order-processing", targets: ["OrderProcessingApp"]),
+        // The order-processing domain, for the sample service in Samples/OrderService.
+        .library(name: "OrderDomain", targets: ["OrderDomain"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

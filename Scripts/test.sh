@@ -7,8 +7,10 @@
 #
 # Installs what the tests need when it is missing (libsqlite3-dev through apt
 # when run as root), builds everything with warnings from Chronicle's own code
-# treated as errors, runs `swift test`, then builds the DocC documentation of
-# Chronicle, ChronicleSQLite and ChronicleTesting, failing on any warning.
+# treated as errors, runs `swift test`, builds and tests the order service
+# (Samples/OrderService, a package of its own), then builds the DocC
+# documentation of Chronicle, ChronicleSQLite and ChronicleTesting, failing on
+# any warning.
 #
 # CHRONICLE_SANITIZERS (a comma-separated list of `thread` and `address`) then
 # also runs the concurrency-focused subset of the suite (the conformance suite
@@ -41,6 +43,23 @@ fi
 
 log "running the test suite"
 swift test --skip-build
+
+# The order service (Samples/OrderService) is a package of its own, so that
+# Hummingbird stays out of the main build; its tests start the real executable
+# and talk HTTP over loopback. Warnings from its own sources fail the run too.
+log "building the order service (Samples/OrderService, with tests)"
+if ! swift build --package-path Samples/OrderService --build-tests 2>&1 | tee "$build_log"; then
+    echo "the order service's build failed" >&2
+    exit 1
+fi
+own_warnings=$(grep -E '^/[^ ]*/Samples/OrderService/(Sources|Tests)/[^ ]*: warning:' "$build_log" | grep -v '/.build' || true)
+if [ -n "$own_warnings" ]; then
+    echo "warnings in the order service's code:" >&2
+    echo "$own_warnings" >&2
+    exit 1
+fi
+log "running the order service's tests"
+swift test --package-path Samples/OrderService --skip-build
 
 # The DocC catalogs build without a warning (a broken symbol link, an undocumented parameter).
 log "building the documentation (DocC)"

@@ -22,6 +22,17 @@ struct ShopTests {
         #expect(try await shop.stock.load("GIFT-BOX").state.available == 1)
     }
 
+    @Test func anOrderForAProductNeverStockedIsCancelled() async throws {
+        let directory = try TemporaryDirectory()
+        let shop = try await Shop.open(path: directory.path("shop.sqlite"))
+        let (id, accepted) = try await shop.placeOrder(customer: "bob", items: [(sku: "KETTLE", quantity: 1)])
+        #expect(!accepted)
+        let order = try await shop.orders.load(id)
+        #expect(order.state.status == .cancelled)
+        #expect(order.state.cancelReason == "only 0 of KETTLE available, 1 requested")
+        #expect(try await shop.stock.loadOrInitial("KETTLE").version == 0, "no stock stream was created")
+    }
+
     @Test func concurrentOrdersNeverOversellStock() async throws {
         let directory = try TemporaryDirectory()
         let shop = try await Shop.open(path: directory.path("shop.sqlite"))

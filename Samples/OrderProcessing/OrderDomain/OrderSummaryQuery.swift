@@ -54,6 +54,23 @@ public struct OrderSummaryQuery: Sendable {
         }
     }
 
+    /// One order's summary, or `nil` when the read model has no such order.
+    public func order(_ orderId: String) async throws -> Row? {
+        try await store.read { db in
+            try GRDB.Row.fetchOne(
+                db,
+                sql: """
+                    SELECT order_id, customer, status, total_cents, item_count, placed_at, updated_at FROM order_summary
+                    WHERE order_id = ?
+                    """, arguments: [orderId]
+            ).map { row in
+                Row(
+                    orderId: row[0], customer: row[1], status: row[2], totalCents: row[3], itemCount: row[4],
+                    placedAt: row[5], updatedAt: row[6])
+            }
+        }
+    }
+
     public func totalsByStatus() async throws -> [StatusTotal] {
         try await store.read { db in
             try GRDB.Row.fetchAll(

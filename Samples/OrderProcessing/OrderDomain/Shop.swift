@@ -69,7 +69,10 @@ public struct Shop: Sendable {
         var reserved: [String] = []
         for line in lines {
             do {
-                try await stock.execute(line.sku, context: context) { item in try item.reserve(line.quantity, for: id) }
+                // A product never stocked has no stream yet: its initial state refuses the reservation.
+                _ = try await stock.loadOrInitialExecute(line.sku, context: context) { item in
+                    try item.reserve(line.quantity, for: id)
+                }
                 reserved.append(line.sku)
             } catch let error as StockError {
                 for sku in reserved {
