@@ -44,8 +44,10 @@ public actor ProjectionRunner: Service {
     var busy: Set<String> = []
     var committed: [String: GlobalPosition] = [:]
     var positionWaiters: [PositionWaiter] = []
+    var nextWaiterId = 0
 
     struct PositionWaiter {
+        let id: Int
         let names: Set<String>
         let position: GlobalPosition
         let continuation: CheckedContinuation<Void, any Error>
@@ -286,9 +288,26 @@ public actor ProjectionRunner: Service {
             committed[name] = try await entries[name]!.runnable.checkpoint()
         }
         if wanted.allSatisfy({ committed[$0, default: .none] >= position }) { return }
-        try await withCheckedThrowingContinuation { continuation in
-            positionWaiters.append(PositionWaiter(names: wanted, position: position, continuation: continuation))
+        let id = nextWaiterId
+        nextWaiterId += 1
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                if Task.isCancelled {
+                    continuation.resume(throwing: CancellationError())
+                    return
+                }
+                positionWaiters.append(
+                    PositionWaiter(id: id, names: wanted, position: position, continuation: continuation))
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
         }
+    }
+
+    /// Ends a cancelled ``waitUntilProcessed(_:by:)`` with `CancellationError`.
+    private func cancelWaiter(_ id: Int) {
+        guard let index = positionWaiters.firstIndex(where: { $0.id == id }) else { return }
+        positionWaiters.remove(at: index).continuation.resume(throwing: CancellationError())
     }
 
     func didCommit(_ name: String, _ position: GlobalPosition) {

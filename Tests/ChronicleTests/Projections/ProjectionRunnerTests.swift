@@ -1,4 +1,5 @@
 import Chronicle
+import ChronicleTesting
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -123,6 +124,65 @@ struct ProjectionRunnerTests {
         #expect(progress.allSatisfy { $0.total == 40 })
         #expect(progress.last?.fraction == 1)
         #expect(try await deadLetters.count(consumer: "recorder") == 0, "a reset clears the projection's dead letters")
+    }
+
+    @Test func waitingForAPositionIsCancellable() async throws {
+        try await appendEvents(3, to: store)
+        let projection = RecordingProjection()
+        let runner = try ProjectionRunner(store: store, projections: [runnable(projection)])
+        // Nothing runs the projection, so position 3 is never reached: only cancellation ends the wait.
+        let waiting = WaitOutcome { try await runner.waitUntilProcessed(3) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(waiting.outcome == nil, "nothing processed position 3 yet")
+        waiting.task.cancel()
+        #expect(try await waiting.ended(within: .seconds(10)) is CancellationError)
+
+        // Cancelled before it starts waiting: it throws at once too.
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await runner.waitUntilProcessed(3)
+        }
+        await #expect(throws: CancellationError.self) { try await early.value }
+
+        // A wait that is not cancelled still ends when the position is processed.
+        let reached = WaitOutcome { try await runner.waitUntilProcessed(3) }
+        try await runner.catchUp()
+        #expect(try await reached.ended(within: .seconds(10)) == nil)
+    }
+
+    /// A wait run in a task of its own, watched without awaiting it (so that a
+    /// wait that never ends fails the test instead of hanging it).
+    final class WaitOutcome: Sendable {
+        let task: Task<Void, Never>
+        private let result: Locked<(any Error)??>
+
+        init(_ body: @escaping @Sendable () async throws -> Void) {
+            let result = Locked<(any Error)??>(nil)
+            self.result = result
+            task = Task {
+                do {
+                    try await body()
+                    result.withLock { $0 = .some(nil) }
+                } catch {
+                    result.withLock { $0 = .some(error) }
+                }
+            }
+        }
+
+        /// `nil` while waiting; then the error it ended with, or `.some(nil)` when it returned.
+        var outcome: (any Error)?? { result.withLock { $0 } }
+
+        /// The error the wait ended with (`nil` when it returned); throws when it has not ended within `limit`.
+        func ended(within limit: Duration) async throws -> (any Error)? {
+            let deadline = ContinuousClock.now + limit
+            while ContinuousClock.now < deadline {
+                if let ended = outcome { return ended }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            throw WaitTimedOut()
+        }
+
+        struct WaitTimedOut: Error {}
     }
 
     @Test func statusReportsCheckpointHeadAndLag() async throws {
