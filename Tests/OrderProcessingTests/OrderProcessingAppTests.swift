@@ -56,6 +56,9 @@ struct OrderProcessingAppTests {
         #expect(demo.status == 0, "\(demo.errors)")
         #expect(demo.output.contains("Orders by status (order-summary)"))
         #expect(demo.output.contains("Sales by product (sales-by-product)"))
+        // The demo closes its store: one self-contained file, no write-ahead log beside it.
+        let wal = directory.path("order-processing.sqlite-wal")
+        #expect(!FileManager.default.fileExists(atPath: wal), "the demo left \(wal)")
         let store = directory.path("order-processing.sqlite")
         let live = try await readModelTables(at: store)
         #expect(live["order_summary"]?.count == 120)

@@ -51,6 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
         let runner = try shop.projectionRunner()
         try await runner.catchUp()
         print(try await DemoReport(shop: shop, runner: runner).printed())
+        // Closing leaves one self-contained file (no -wal beside it) to copy or inspect.
+        try shop.store.close()
     }
 
     struct Outcomes: Sendable {

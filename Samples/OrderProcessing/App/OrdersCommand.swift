@@ -40,6 +40,7 @@ struct OrdersCommand: AsyncParsableCommand {
             throw CommandError(.failure, "no store at '\(options.store)'; run 'order-processing demo' first")
         }
         let shop = try await Shop.open(path: options.store)
+        defer { try? shop.store.close() }
         try await shop.projectionRunner().catchUp()
         let rows = try await OrderSummaryQuery(store: shop.store).orders(status: status, limit: limit)
         if json {

@@ -34,6 +34,7 @@ struct PlaceCommand: AsyncParsableCommand {
             let order = try await shop.orders.load(id)
             print("order \(id) cancelled: \(order.state.cancelReason ?? "unknown reason")")
         }
+        try shop.store.close()
     }
 
     static func parseItem(_ text: String) throws -> (sku: String, quantity: Int) {
