@@ -91,10 +91,8 @@ extension AggregateRepository {
         /// uniform between zero and `retryDelay * 2^(retry-1)`, capped at
         /// `maximumRetryDelay`.
         func delay(beforeRetry retry: Int) -> Duration {
-            var bound = retryDelay
-            for _ in 1..<max(1, min(retry, 32)) where bound < maximumRetryDelay { bound *= 2 }
-            bound = min(bound, maximumRetryDelay)
-            let nanoseconds = Double(bound.components.seconds) * 1e9 + Double(bound.components.attoseconds) / 1e9
+            let nanoseconds =
+                ExponentialBackoff.bound(initial: retryDelay, cap: maximumRetryDelay, afterAttempt: retry) * 1e9
             guard nanoseconds >= 1 else { return .zero }
             return .nanoseconds(Int64(Double.random(in: 0...nanoseconds)))
         }

@@ -58,20 +58,9 @@ public struct FailurePolicy: Hashable, Sendable {
     /// - Parameter attempt: Failed attempts so far (1 after the first).
     /// - Returns: The delay before the next attempt.
     public func delay(afterAttempt attempt: Int) -> Duration {
-        let exponent = Double(max(0, attempt - 1))
-        let base = min(
-            Double(initialDelay.components.seconds) + Double(initialDelay.components.attoseconds) / 1e18,
-            1e9) * pow2(exponent)
-        let cap = Double(maximumDelay.components.seconds) + Double(maximumDelay.components.attoseconds) / 1e18
-        let bounded = min(base, cap)
+        let bounded = ExponentialBackoff.bound(initial: initialDelay, cap: maximumDelay, afterAttempt: attempt)
         let spread = bounded * jitter * Double.random(in: 0...1)
         return .nanoseconds(Int64((bounded + spread) * 1e9))
-    }
-
-    private func pow2(_ exponent: Double) -> Double {
-        var result = 1.0
-        for _ in 0..<Int(min(exponent, 60)) { result *= 2 }
-        return result
     }
 }
 

@@ -366,7 +366,7 @@ public actor ProjectionRunner: Service {
         let elapsed = started.duration(to: .now)
         return RebuildProgress(
             projection: name, done: min(done, total), total: total,
-            elapsed: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            elapsed: elapsed.seconds)
     }
 
     /// The batch size of a catch-up or rebuild: large for exactly-once projections.
