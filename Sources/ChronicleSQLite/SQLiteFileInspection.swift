@@ -39,7 +39,7 @@ enum SQLiteFileInspection {
         // reading the header through a descriptor of our own would drop that
         // store's locks when it closes (see SQLiteOpenFiles).
         if SQLiteOpenFiles.isOpen(path) {
-            return try inspectSchema(path: path, verifyIntegrity: false)
+            return try inspectSchema(path: path, verifyIntegrity: false, header: nil)
         }
         let header: Data
         let fileSize: Int
@@ -54,7 +54,7 @@ enum SQLiteFileInspection {
         }
         if fileSize == 0 { return .new }
         try checkHeader(header, fileSize: fileSize, walHasFrames: walHasFrames(path), path: path)
-        return try inspectSchema(path: path, verifyIntegrity: fileSize <= integrityCheckLimit)
+        return try inspectSchema(path: path, verifyIntegrity: fileSize <= integrityCheckLimit, header: header)
     }
 
     /// Whether the store's write-ahead log holds more than its 32-byte header.
@@ -112,28 +112,39 @@ enum SQLiteFileInspection {
     /// live store, a log left by a crash, a rollback-journal file such as a
     /// backup) the connection is read-only, so that it never checkpoints or
     /// rolls back anything.
-    static func readingConfiguration(path: String) -> Configuration {
+    ///
+    /// - Parameter header: The file's header when already read, so that it is not read again.
+    static func readingConfiguration(path: String, header: Data? = nil) -> Configuration {
         var configuration = Configuration()
-        configuration.readonly = !readOnlyConnectionsWouldLeaveFiles(path)
+        configuration.readonly = !readOnlyConnectionsWouldLeaveFiles(path, header: header)
         return configuration
     }
 
     /// Whether read-only connections would create `-wal` and `-shm` files that
     /// stay after they close: the file is in WAL mode and has no `-wal` file.
-    static func readOnlyConnectionsWouldLeaveFiles(_ path: String) -> Bool {
-        !FileManager.default.fileExists(atPath: path + "-wal") && !SQLiteOpenFiles.isOpen(path) && isInWALMode(path)
+    ///
+    /// - Parameter header: The file's header when already read; read here otherwise.
+    static func readOnlyConnectionsWouldLeaveFiles(_ path: String, header: Data? = nil) -> Bool {
+        guard !FileManager.default.fileExists(atPath: path + "-wal"), !SQLiteOpenFiles.isOpen(path) else {
+            return false
+        }
+        return isInWALMode(header ?? readHeader(path))
     }
 
-    /// Whether the file's header says WAL mode (read and write versions 2).
-    private static func isInWALMode(_ path: String) -> Bool {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+    /// The first 20 bytes of the file (empty when it cannot be read).
+    private static func readHeader(_ path: String) -> Data {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
         defer { try? handle.close() }
-        guard let header = try? handle.read(upToCount: 20), header.count == 20 else { return false }
-        return header[header.startIndex + 18] == 2 && header[header.startIndex + 19] == 2
+        return (try? handle.read(upToCount: 20)) ?? Data()
     }
 
-    private static func inspectSchema(path: String, verifyIntegrity: Bool) throws -> State {
-        var configuration = readingConfiguration(path: path)
+    /// Whether a header says WAL mode (read and write versions 2).
+    private static func isInWALMode(_ header: Data) -> Bool {
+        header.count >= 20 && header[header.startIndex + 18] == 2 && header[header.startIndex + 19] == 2
+    }
+
+    private static func inspectSchema(path: String, verifyIntegrity: Bool, header: Data?) throws -> State {
+        var configuration = readingConfiguration(path: path, header: header)
         configuration.busyMode = .timeout(30)
         do {
             let queue = try DatabaseQueue(path: path, configuration: configuration)
