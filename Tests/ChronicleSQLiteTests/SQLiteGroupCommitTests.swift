@@ -96,33 +96,6 @@ struct SQLiteGroupCommitTests {
         return gate
     }
 
-    /// Holds the store file's SQLite write lock from a connection of its own
-    /// (`BEGIN IMMEDIATE` on a thread of its own) until the returned gate is
-    /// signalled. Unlike holding the store's writer, this parks no thread of the
-    /// cooperative pool: the leader's inline attempt meets `SQLITE_BUSY` at once and
-    /// waits off the pool, so the other tasks can queue however few threads the
-    /// pool has free.
-    static func holdWriteLock(of path: String) async -> DispatchSemaphore {
-        let gate = DispatchSemaphore(value: 0)
-        await withCheckedContinuation { (held: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread {
-                do {
-                    let connection = try DatabaseQueue(path: path)
-                    try connection.inDatabase { db in
-                        try db.execute(sql: "BEGIN IMMEDIATE TRANSACTION")
-                        held.resume()
-                        gate.wait()
-                        try db.execute(sql: "COMMIT TRANSACTION")
-                    }
-                    try connection.close()
-                } catch {
-                    fatalError("could not hold the write lock of \(path): \(error)")
-                }
-            }
-        }
-        return gate
-    }
-
     /// The same calls one after another.
     static func serial(_ store: SQLiteEventStore, _ calls: [[StreamAppend]]) async -> [Outcome] {
         var outcomes: [Outcome] = []
@@ -317,13 +290,11 @@ struct SQLiteGroupCommitTests {
         let directory = try TemporaryDirectory()
         let store = try await SQLiteEventStore(path: directory.path("events.sqlite"))
         let before = store.groupCommit.statistics
-        // The file's write lock is held until every task's first append waits (the
-        // first one leading, the others queued behind it), so that at least those
-        // 31 share a commit however the machine schedules the tasks; the other
-        // rounds coalesce as they happen to. (Holding the store's own writer
-        // instead blocked the leader's thread of the cooperative pool; with the
-        // other thread busy elsewhere under a sanitizer, nothing queued for 60 s.)
-        let gate = await Self.holdWriteLock(of: directory.path("events.sqlite"))
+        // The writer is held until every task's first append waits (the first one
+        // leading, the others queued behind it), so that at least those 31 share a
+        // commit however the machine schedules the tasks; the other rounds
+        // coalesce as they happen to.
+        let gate = await Self.holdWriter(of: store)
         let appending = Task {
             try await withThrowingTaskGroup(of: Int64.self) { group in
                 for task in 0..<32 {
