@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "Chronicle", targets: ["Chronicle"]),
         .library(name: "ChronicleSQLite", targets: ["ChronicleSQLite"]),
+        .library(name: "ChroniclePostgres", targets: ["ChroniclePostgres"]),
         .library(name: "ChronicleTesting", targets: ["ChronicleTesting"]),
         .library(name: "ChronicleCLI", targets: ["ChronicleCLI"]),
         .executable(name: "chronicle", targets: ["ChronicleTool"]),
@@ -21,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The PostgreSQL backend (ChroniclePostgres): its client and pool.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         // `swift package generate-documentation` for the DocC catalogs (the test command checks them).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -41,6 +44,18 @@ let package = Package(
                 // SQLite's C API, for the hot read and append paths (GRDB's own dependency).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The PostgreSQL backend: event, snapshot, checkpoint, dead-letter and
+        // lease stores and exactly-once projections on one database, shared by
+        // several app servers.
+        .target(
+            name: "ChroniclePostgres",
+            dependencies: [
+                "Chronicle",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -151,6 +166,16 @@ let package = Package(
                 "ChronicleCLITestApp", "ProcessTestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Runs against a real PostgreSQL server: the one Scripts/test.sh starts
+        // (CHRONICLE_TEST_POSTGRES_URL); without it the suite fails, never skips.
+        .testTarget(
+            name: "ChroniclePostgresTests",
+            dependencies: [
+                "Chronicle", "ChroniclePostgres", "ChronicleTesting",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,0 +1,1 @@
+// ChroniclePostgres: Chronicle's PostgreSQL backend.
