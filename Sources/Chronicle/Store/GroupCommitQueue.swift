@@ -1,0 +1,117 @@
+/// Coalesces concurrent calls into batches: one caller at a time is the
+/// *leader*, writes its own request together with every request waiting at
+/// that moment, hands each waiting caller its own outcome, and passes the
+/// lead to the oldest request that arrived meanwhile. A call that finds no
+/// leader leads at once, so an uncontended call costs no hop and no wait.
+///
+/// The store decides what a batch is (one transaction, each request with its
+/// own outcome); this type only decides who writes what, and when.
+///
+/// ```swift
+/// let queue = GroupCommitQueue<Request, [AppendResult]>(maximumBatch: 512) { requests in
+///     await write(requests)   // one outcome per request, in order
+/// }
+/// let results = try await queue.submit(request)
+/// ```
+package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Sendable {
+    package typealias Outcome = Result<Output, any Error>
+
+    private enum Turn: Sendable {
+        case done(Outcome)
+        case lead
+    }
+
+    private struct Waiter: Sendable {
+        let request: Request
+        let continuation: CheckedContinuation<Turn, Never>
+    }
+
+    private struct State: Sendable {
+        var leading = false
+        var waiting: [Waiter] = []
+        var batches = 0
+        var largestBatch = 0
+    }
+
+    private let state = Locked(State())
+    private let maximumBatch: Int
+    private let weight: @Sendable (Request) -> Int
+    private let maximumWeight: Int
+    private let write: @Sendable ([Request]) async -> [Outcome]
+
+    /// - Parameters:
+    ///   - maximumBatch: The most requests one batch takes.
+    ///   - maximumWeight: The most total weight (events, say) one batch takes.
+    ///   - weight: A request's weight.
+    ///   - write: Writes a batch and returns one outcome per request, in order.
+    package init(
+        maximumBatch: Int, maximumWeight: Int = .max, weight: @escaping @Sendable (Request) -> Int = { _ in 1 },
+        write: @escaping @Sendable ([Request]) async -> [Outcome]
+    ) {
+        self.maximumBatch = maximumBatch
+        self.maximumWeight = maximumWeight
+        self.weight = weight
+        self.write = write
+    }
+
+    /// The batches written so far and the largest, for tests and diagnostics.
+    package var statistics: (batches: Int, largestBatch: Int) {
+        state.withLock { ($0.batches, $0.largestBatch) }
+    }
+
+    /// How many requests wait for a leader to take them.
+    package var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Writes `request`, alone or with others, and returns its own outcome.
+    package func submit(_ request: Request) async throws -> Output {
+        let leadsNow = state.withLock { state -> Bool in
+            if state.leading { return false }
+            state.leading = true
+            return true
+        }
+        if !leadsNow {
+            let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
+                let leadsAfterAll = state.withLock { state -> Bool in
+                    if !state.leading {
+                        state.leading = true
+                        return true
+                    }
+                    state.waiting.append(Waiter(request: request, continuation: continuation))
+                    return false
+                }
+                if leadsAfterAll { continuation.resume(returning: .lead) }
+            }
+            if case .done(let outcome) = turn { return try outcome.get() }
+        }
+        return try await lead(request)
+    }
+
+    private func lead(_ own: Request) async throws -> Output {
+        let followers = state.withLock { state -> [Waiter] in
+            var total = weight(own)
+            var count = 0
+            while count < state.waiting.count, count < maximumBatch - 1 {
+                total += weight(state.waiting[count].request)
+                if total > maximumWeight { break }
+                count += 1
+            }
+            defer { state.waiting.removeFirst(count) }
+            state.batches += 1
+            state.largestBatch = max(state.largestBatch, count + 1)
+            return Array(state.waiting.prefix(count))
+        }
+        let outcomes = await write([own] + followers.map(\.request))
+        for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
+            follower.continuation.resume(returning: .done(outcome))
+        }
+        let next = state.withLock { state -> Waiter? in
+            if state.waiting.isEmpty {
+                state.leading = false
+                return nil
+            }
+            return state.waiting.removeFirst()
+        }
+        next?.continuation.resume(returning: .lead)
+        return try outcomes[0].get()
+    }
+}

@@ -1,1 +1,0 @@
-// ChroniclePostgres: Chronicle's PostgreSQL backend.

@@ -1,0 +1,142 @@
+@_spi(Implementing) internal import Chronicle
+internal import Foundation
+internal import Logging
+internal import NIOSSL
+internal import PostgresNIO
+
+/// One store's connection pool: postgres-nio's `PostgresClient`, run by a
+/// task of its own for as long as the store is open.
+///
+/// Opening connects once first, with a time limit, so that a wrong password,
+/// a missing database or an unreachable host is one clear error at once
+/// instead of requests waiting for a pool that keeps retrying.
+final class PostgresDatabase: Sendable {
+    let configuration: PostgresConfiguration
+    let client: PostgresClient
+    let logger: Logger
+    private let runner: Task<Void, Never>
+
+    private init(configuration: PostgresConfiguration, client: PostgresClient, logger: Logger) {
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.runner = Task { await client.run() }
+    }
+
+    /// Connects, checks the server answers, and starts the pool.
+    static func open(_ configuration: PostgresConfiguration, logger: Logger) async throws -> PostgresDatabase {
+        let tls = try tlsConfiguration(configuration)
+        // One connection first, with a time limit, for a clear error.
+        try await probe(configuration, tls: tls, logger: logger)
+        var clientConfiguration = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database,
+            tls: tls.map { configuration.tls == .prefer ? .prefer($0) : .require($0) } ?? .disable)
+        clientConfiguration.options.maximumConnections = configuration.maximumConnections
+        clientConfiguration.options.connectTimeout = configuration.connectTimeout
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        return PostgresDatabase(configuration: configuration, client: client, logger: logger)
+    }
+
+    /// Stops the pool; queries after this fail.
+    func close() {
+        runner.cancel()
+    }
+
+    /// Runs `body` on a pooled connection.
+    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw PostgresErrorMapping.map(error, location: configuration)
+        }
+    }
+
+    /// Runs `body` in a transaction on a pooled connection: committed when it
+    /// returns, rolled back when it throws (its own error is rethrown).
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            try await Self.transaction(on: connection, logger: logger, body)
+        }
+    }
+
+    /// Runs `body` in a transaction on `connection`.
+    static func transaction<T: Sendable>(
+        on connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await connection.query("BEGIN", logger: logger)
+        let result: T
+        do {
+            result = try await body(connection)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+        try await connection.query("COMMIT", logger: logger)
+        return result
+    }
+
+    /// The TLS settings for the mode (nil: plain TCP).
+    private static func tlsConfiguration(_ configuration: PostgresConfiguration) throws -> TLSConfiguration? {
+        switch configuration.tls {
+        case .disable:
+            return nil
+        case .prefer, .require:
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .none
+            return tls
+        case .verifyFull:
+            return TLSConfiguration.makeClientConfiguration()
+        }
+    }
+
+    /// Connects once and runs `SELECT 1`, within the connect timeout.
+    private static func probe(
+        _ configuration: PostgresConfiguration, tls: TLSConfiguration?, logger: Logger
+    ) async throws {
+        let connectionTLS: PostgresConnection.Configuration.TLS
+        do {
+            switch (tls, configuration.tls) {
+            case (nil, _): connectionTLS = .disable
+            case (let tls?, .prefer): connectionTLS = .prefer(try NIOSSLContext(configuration: tls))
+            case (let tls?, _): connectionTLS = .require(try NIOSSLContext(configuration: tls))
+            }
+        } catch {
+            throw EventStoreError(
+                code: .storageUnavailable, message: "cannot set up TLS for \(configuration): \(error)", cause: error)
+        }
+        var connectionConfiguration = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: connectionTLS)
+        let (seconds, attoseconds) = configuration.connectTimeout.components
+        connectionConfiguration.options.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        let timeout = configuration.connectTimeout
+        let probeConfiguration = connectionConfiguration
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let connection = try await PostgresConnection.connect(
+                        configuration: probeConfiguration, id: 0, logger: logger)
+                    do {
+                        try await connection.query("SELECT 1", logger: logger)
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
+                    try await connection.close()
+                }
+                group.addTask {
+                    // Login can hang where the TCP connect did not (a server stuck at startup).
+                    try await Task.sleep(for: timeout + .seconds(1))
+                    throw EventStoreError(
+                        code: .storageUnavailable,
+                        message: "PostgreSQL at \(configuration.host):\(configuration.port) did not answer within \(timeout)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            throw PostgresErrorMapping.map(error, location: configuration)
+        }
+    }
+}
