@@ -187,7 +187,7 @@ enum PostgresAppender {
     private static func insert(
         _ rows: Rows, in database: PostgresDatabase, connection: PostgresConnection?
     ) async throws -> Int64 {
-        let now = Int64((Date().timeIntervalSince1970 * 1_000_000).rounded())
+        let now = PostgresRowDecoding.microseconds(Date())
         let query: PostgresQuery = """
             SELECT chronicle_append_events(\(rows.streams), \(rows.versions), \(rows.categories), \(rows.ids), \
             \(rows.types), \(rows.schemaVersions), \(rows.data), \(rows.metadata), \(now))
@@ -210,7 +210,7 @@ enum PostgresAppender {
         }
     }
 
-    private static func currentVersions(
+    static func currentVersions(
         of streams: [String], on connection: PostgresConnection, logger: Logger
     ) async throws -> [String: Int64] {
         guard !streams.isEmpty else { return [:] }
@@ -224,7 +224,7 @@ enum PostgresAppender {
         return versions
     }
 
-    private static func storedPlaces(
+    static func storedPlaces(
         of ids: [UUID], on connection: PostgresConnection, logger: Logger
     ) async throws -> [UUID: AppendValidation.StoredPlace] {
         guard !ids.isEmpty else { return [:] }
