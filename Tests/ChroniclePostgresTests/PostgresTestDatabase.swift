@@ -50,6 +50,18 @@ struct PostgresTestDatabase: Sendable {
         }
     }
 
+    /// A connection of its own to the database (the caller closes it).
+    func connect() async throws -> (PostgresConnection, Logger) {
+        let configuration = try PostgresConfiguration(url: url)
+        let logger = Logger(label: "chronicle.tests.postgres")
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(
+                host: configuration.host, port: configuration.port, username: configuration.username,
+                password: configuration.password, database: configuration.database, tls: .disable),
+            id: 2, logger: logger)
+        return (connection, logger)
+    }
+
     /// Opens a store on the database.
     func openStore(options: PostgresEventStore.Options = .init()) async throws -> PostgresEventStore {
         try await PostgresEventStore(url: url, options: options)
