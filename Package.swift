@@ -86,7 +86,9 @@ let package = Package(
         // (several writers on one file, crash tests).
         .executableTarget(
             name: "ChronicleTestHelper",
-            dependencies: ["Chronicle", "ChronicleSQLite", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Chronicle", "ChronicleSQLite", "ChroniclePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         // An app's admin tool embedding ChronicleCLI with two projections, which the
         // CLI tests drive as a subprocess (projections, dlq retry, stats).
@@ -174,7 +176,7 @@ let package = Package(
         .testTarget(
             name: "ChroniclePostgresTests",
             dependencies: [
-                "Chronicle", "ChroniclePostgres", "ChronicleTesting",
+                "Chronicle", "ChroniclePostgres", "ChronicleTesting", "ChronicleTestHelper", "ProcessTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

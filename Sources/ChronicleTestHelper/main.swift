@@ -45,6 +45,13 @@
 //     from N tasks while a timer ticks; prints how late the latest tick was and
 //     each append's positions and finishing time (see AppendBesideLockCommand).
 //
+//   ChronicleTestHelper pg-append --store URL --writer NAME --count N
+//     As `append`, on a PostgreSQL store (see PostgresAppendCommand).
+//
+//   ChronicleTestHelper pg-subscribe --store URL --count N
+//     Follows a PostgreSQL store's log, printing each event and its lag, until
+//     N events (see PostgresSubscribeCommand).
+//
 //   ChronicleTestHelper fork-ids
 //     Prints four random command ids from a forked child, then four from the
 //     parent (see ForkIdsCommand).
@@ -71,6 +78,8 @@ do {
     case "hold-write-lock": try HoldWriteLockCommand.run()
     case "append-beside-lock": try await AppendBesideLockCommand.run()
     case "fork-ids": ForkIdsCommand.run()
+    case "pg-append": try await PostgresAppendCommand.run()
+    case "pg-subscribe": try await PostgresSubscribeCommand.run()
     default: fail("unknown command; expected append, seed, project, follow, crash-writer, soak, hold-write-lock, append-beside-lock or fork-ids")
     }
 } catch {
