@@ -35,6 +35,7 @@ public final class PostgresEventStore: EventStore, Sendable {
     let appendSignal = AppendSignal()
     let notifier: PostgresAppendNotifier
     let groupCommit: GroupCommitQueue<PostgresAppender.Request, [AppendResult]>
+    private let lockSampler = Locked<Task<Void, Never>?>(nil)
     /// The logger stores use unless given one: warnings and errors only
     /// (postgres-nio reports every failed connection attempt at `info`).
     public static var defaultLogger: Logger {
@@ -54,6 +55,9 @@ public final class PostgresEventStore: EventStore, Sendable {
         public var createIfMissing: Bool
         /// Where the store logs (connections, notifications).
         public var logger: Logger
+        /// How often the store samples the append lock's holder into metrics
+        /// (``PostgresAppendLockStatus``); `nil` turns sampling off.
+        public var lockMetricsInterval: Duration?
 
         /// Creates settings.
         ///
@@ -65,10 +69,12 @@ public final class PostgresEventStore: EventStore, Sendable {
         ///   - maximumEventSize: The largest event an append accepts.
         ///   - createIfMissing: Whether opening may create the tables.
         ///   - logger: Where the store logs.
+        ///   - lockMetricsInterval: How often the append lock is sampled into metrics.
         public init(
             maximumEventSize: Int = NewEvent.defaultMaximumSize, createIfMissing: Bool = true,
-            logger: Logger = PostgresEventStore.defaultLogger
+            logger: Logger = PostgresEventStore.defaultLogger, lockMetricsInterval: Duration? = .seconds(10)
         ) {
+            self.lockMetricsInterval = lockMetricsInterval
             self.maximumEventSize = maximumEventSize
             self.createIfMissing = createIfMissing
             self.logger = logger
@@ -119,10 +125,15 @@ public final class PostgresEventStore: EventStore, Sendable {
         groupCommit = GroupCommitQueue(
             maximumBatch: 512, maximumWeight: 8_192, weight: { $0.eventCount },
             write: { [database] requests in await PostgresAppender.write(requests, in: database) })
+        if let interval = options.lockMetricsInterval {
+            let sampler = PostgresLockMetrics.sample(self, every: interval)
+            lockSampler.withLock { $0 = sampler }
+        }
     }
 
     /// Closes the pool and stops listening. Calls after this fail.
     public func close() {
+        lockSampler.withLock { $0.take() }?.cancel()
         notifier.stop()
         database.close()
     }

@@ -159,4 +159,23 @@ struct PostgresGapSafetyTests {
             other.close()
         }
     }
+
+    @Test func theAppendLockStatusNamesAHolderAndItsWaiters() async throws {
+        try await withPostgresStore { store, database in
+            let free = try await store.appendLockStatus()
+            #expect(free.holderAge == nil && free.holderProcessId == nil && free.waiting == 0)
+            let a = try await HeldAppend.begin(on: database)
+            let b = Task { try await store.append([event()], to: StreamName("order-b"), expecting: .noStream) }
+            try await waitUntilAnAppendWaits(in: database)
+            let held = try await store.appendLockStatus()
+            #expect(held.holderAge != nil, "the held append's transaction is the holder")
+            #expect(held.holderProcessId != nil)
+            #expect(held.waiting == 1, "B waits")
+            #expect((held.oldestTransactionAge ?? .zero) >= (held.holderAge ?? .zero))
+            try await a.commit()
+            _ = try await b.value
+            let released = try await store.appendLockStatus()
+            #expect(released.holderAge == nil && released.waiting == 0)
+        }
+    }
 }
