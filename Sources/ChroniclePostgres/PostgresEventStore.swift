@@ -55,6 +55,9 @@ public final class PostgresEventStore: EventStore, Sendable {
         public var createIfMissing: Bool
         /// Where the store logs (connections, notifications).
         public var logger: Logger
+        /// The longest a waiting subscriber goes without checking the head
+        /// itself, in case a notification was lost (default 500 ms).
+        public var fallbackPollInterval: Duration
         /// How often the store samples the append lock's holder into metrics
         /// (``PostgresAppendLockStatus``); `nil` turns sampling off.
         public var lockMetricsInterval: Duration?
@@ -69,11 +72,14 @@ public final class PostgresEventStore: EventStore, Sendable {
         ///   - maximumEventSize: The largest event an append accepts.
         ///   - createIfMissing: Whether opening may create the tables.
         ///   - logger: Where the store logs.
+        ///   - fallbackPollInterval: The longest pause between two checks of the head while waiting.
         ///   - lockMetricsInterval: How often the append lock is sampled into metrics.
         public init(
             maximumEventSize: Int = NewEvent.defaultMaximumSize, createIfMissing: Bool = true,
-            logger: Logger = PostgresEventStore.defaultLogger, lockMetricsInterval: Duration? = .seconds(10)
+            logger: Logger = PostgresEventStore.defaultLogger, fallbackPollInterval: Duration = .milliseconds(500),
+            lockMetricsInterval: Duration? = .seconds(10)
         ) {
+            self.fallbackPollInterval = fallbackPollInterval
             self.lockMetricsInterval = lockMetricsInterval
             self.maximumEventSize = maximumEventSize
             self.createIfMissing = createIfMissing
@@ -164,6 +170,7 @@ public final class PostgresEventStore: EventStore, Sendable {
     /// - Throws: `CancellationError` when the task is cancelled, or a store error.
     public func waitForAppends(after position: GlobalPosition) async throws {
         notifier.startListening()
-        try await pollForAppends(after: position, signal: appendSignal)
+        try await pollForAppends(
+            after: position, signal: appendSignal, maximumDelay: options.fallbackPollInterval)
     }
 }

@@ -207,13 +207,20 @@ extension EventStore {
     }
 
     /// Waits for the complete position to pass `position`, checking it with a
-    /// back-off from 1 ms to 20 ms and waking at once when `signal` fires.
+    /// back-off from 1 ms to `maximumDelay` and waking at once when `signal` fires.
+    ///
+    /// A store whose signal also hears other processes' appends (PostgreSQL's
+    /// notifications) polls rarely, as a fallback; one that hears only its own
+    /// keeps the default 20 ms.
     ///
     /// - Parameters:
     ///   - position: The last position the caller has seen.
-    ///   - signal: The store's in-process append signal, if it has one.
+    ///   - signal: The store's append signal, if it has one.
+    ///   - maximumDelay: The longest pause between two checks.
     /// - Throws: `CancellationError` when the task is cancelled, or a store error.
-    @_spi(Implementing) public func pollForAppends(after position: GlobalPosition, signal: AppendSignal?) async throws {
+    @_spi(Implementing) public func pollForAppends(
+        after position: GlobalPosition, signal: AppendSignal?, maximumDelay: Duration = .milliseconds(20)
+    ) async throws {
         var delay = Duration.milliseconds(1)
         while true {
             try Task.checkCancellation()
@@ -224,7 +231,7 @@ extension EventStore {
             } else {
                 try await Task.sleep(for: delay)
             }
-            delay = min(delay * 2, .milliseconds(20))
+            delay = min(delay * 2, maximumDelay)
         }
     }
 }
