@@ -171,10 +171,13 @@ postgres_server_stop() {
     unset CHRONICLE_TEST_POSTGRES_URL
     if [ -f "$dir/data/postmaster.pid" ]; then
         chronicle_pg_run "$chronicle_pg_bindir/pg_ctl" -D "$dir/data" -m immediate -w -t 30 stop >/dev/null 2>&1 || true
-        # Still there (pg_ctl failed): end the postmaster this script started, by its id.
+        # Still there (pg_ctl failed): end the postmaster this script started, by
+        # its id, once its command line shows it is ours (the id may be reused).
         local pid
         pid=$(head -n 1 "$dir/data/postmaster.pid" 2>/dev/null || true)
-        if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then kill -KILL "$pid" 2>/dev/null || true; fi
+        if [ -n "$pid" ] && tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "-D $dir/data"; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
     fi
     rm -rf "$dir"
 }
