@@ -104,12 +104,13 @@ postgres_server_start() {
     local started=$SECONDS
     if [ "$(id -u)" -eq 0 ]; then
         # The postgres user must reach it: a directory of /tmp, not of $TMPDIR (often under root's home).
-        chronicle_pg_dir=$(mktemp -d /tmp/chronicle-postgres.XXXXXX) || { chronicle_pg_fail "mktemp failed"; return 1; }
+        chronicle_pg_dir=$(mktemp -d /tmp/chronicle-postgres.XXXXXX 2>/dev/null) ||
+            { chronicle_pg_dir=""; chronicle_pg_fail "cannot create a temporary directory in /tmp"; return 1; }
         chown postgres: "$chronicle_pg_dir" ||
             { postgres_server_stop; chronicle_pg_fail "could not give $chronicle_pg_dir to the postgres user"; return 1; }
     else
-        chronicle_pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/chronicle-postgres.XXXXXX") ||
-            { chronicle_pg_dir=""; chronicle_pg_fail "mktemp failed"; return 1; }
+        chronicle_pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/chronicle-postgres.XXXXXX" 2>/dev/null) ||
+            { chronicle_pg_dir=""; chronicle_pg_fail "cannot create a temporary directory in ${TMPDIR:-/tmp}"; return 1; }
     fi
 
     local dir=$chronicle_pg_dir password
