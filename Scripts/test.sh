@@ -5,12 +5,16 @@
 #   CHRONICLE_SANITIZERS=thread,address Scripts/test.sh
 #   CHRONICLE_FUZZ_SECONDS=20 Scripts/test.sh
 #
-# Installs what the tests need when it is missing (libsqlite3-dev through apt
-# when run as root), builds everything with warnings from Chronicle's own code
-# treated as errors, runs `swift test`, builds and tests the order service
-# (Samples/OrderService, a package of its own), then builds the DocC
-# documentation of Chronicle, ChronicleSQLite and ChronicleTesting, failing on
-# any warning.
+# Installs what the tests need when it is missing (libsqlite3-dev and, for the
+# PostgreSQL tests, postgresql through apt when run as root), builds everything
+# with warnings from Chronicle's own code treated as errors, starts a throwaway
+# PostgreSQL server (Scripts/postgres-server.sh: a cluster in a temporary
+# directory on a free port of 127.0.0.1, named by CHRONICLE_TEST_POSTGRES_URL,
+# stopped and deleted when the script exits, however it exits), runs `swift
+# test`, builds and tests the order service (Samples/OrderService, a package of
+# its own), then builds the DocC documentation of Chronicle, ChronicleSQLite
+# and ChronicleTesting, failing on any warning. The PostgreSQL tests never
+# skip: a server that cannot start fails the run.
 #
 # CHRONICLE_SANITIZERS (a comma-separated list of `thread` and `address`) then
 # also runs the concurrency-focused subset of the suite (the conformance suite
@@ -25,10 +29,11 @@ cd "$(dirname "$0")/.."
 log() { printf '==> %s\n' "$*"; }
 
 source Scripts/install-deps.sh
+source Scripts/postgres-server.sh
 
 log "building (debug, with tests)"
 build_log=$(mktemp)
-trap 'rm -f "$build_log"' EXIT
+trap 'rm -f "$build_log"; postgres_server_stop' EXIT
 if ! swift build --build-tests 2>&1 | tee "$build_log"; then
     echo "build failed" >&2
     exit 1
@@ -41,6 +46,9 @@ if [ -n "$own_warnings" ]; then
     exit 1
 fi
 
+# One server for the whole run, the sanitizer subsets included; the EXIT trap stops it.
+log "starting a throwaway PostgreSQL server"
+postgres_server_start
 log "running the test suite"
 swift test --skip-build
 

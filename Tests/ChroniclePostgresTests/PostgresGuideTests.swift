@@ -83,7 +83,7 @@ struct PostgresGuideTests {
     }
 
     @Test func aMissingDatabaseIsNamed() async throws {
-        var components = try #require(URLComponents(string: try PostgresTestDatabase.serverURL()))
+        var components = try #require(URLComponents(string: try PostgresTestServer.url))
         components.path = "/chronicle_no_such_database"
         let error = await #expect(throws: EventStoreError.self) {
             try await PostgresEventStore(url: components.string!)

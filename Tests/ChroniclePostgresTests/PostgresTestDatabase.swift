@@ -1,110 +1,107 @@
-import ChroniclePostgres
 import Foundation
-import Logging
 import PostgresNIO
-import Testing
 
-/// A fresh database on the test server, for one test.
+/// A fresh, empty database of its own on the test server, for one test.
 ///
-/// The server is the one Scripts/test.sh starts (`CHRONICLE_TEST_POSTGRES_URL`,
-/// a superuser URL); without it the tests fail with a message saying so.
+/// ``create()`` makes `chronicle_test_<16 hex digits>` (a `CREATE DATABASE` over
+/// a connection to the server's `postgres` database); ``drop()`` drops it, ending
+/// any session still connected. ``withTestDatabase(isolation:_:)`` does both
+/// around a test's body.
+///
+/// ```swift
+/// try await withTestDatabase { db in
+///     // db.url: postgres://chronicle:PASSWORD@127.0.0.1:PORT/chronicle_test_…
+///     try await db.withConnection { connection in
+///         try await connection.query("CREATE TABLE t (id int)", logger: PostgresTestServer.logger)
+///     }
+/// }
+/// ```
 struct PostgresTestDatabase: Sendable {
-    struct NoServer: Error, CustomStringConvertible {
-        var description: String {
-            "no PostgreSQL test server: set CHRONICLE_TEST_POSTGRES_URL (a superuser URL) or run Scripts/test.sh"
-        }
-    }
+    /// The server, the credentials and this database's name.
+    let endpoint: PostgresEndpoint
 
-    /// The database's URL (the server's credentials).
-    let url: String
-    /// Its name.
-    let name: String
-    /// The server's URL.
-    let serverURL: String
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`: the server's credentials, this database.
+    var url: String { endpoint.url }
+    var host: String { endpoint.host }
+    var port: Int { endpoint.port }
+    var username: String { endpoint.username }
+    var password: String? { endpoint.password }
+    /// The database's name, `chronicle_test_` and 16 hex digits.
+    var database: String { endpoint.database }
+    /// A postgres-nio configuration for this database (no TLS).
+    var configuration: PostgresConnection.Configuration { endpoint.configuration }
 
-    /// The server's URL from the environment.
-    static func serverURL() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["CHRONICLE_TEST_POSTGRES_URL"], !url.isEmpty else {
-            throw NoServer()
-        }
-        return url
-    }
-
-    /// Creates a fresh, uniquely named database.
+    /// Makes a fresh database with a unique name on the server `CHRONICLE_TEST_POSTGRES_URL` names.
+    ///
+    /// - Returns: The new database; ``drop()`` it when done (or use ``withTestDatabase(isolation:_:)``).
+    /// - Throws: ``PostgresTestServerError`` when the variable is unset or malformed; postgres-nio's
+    ///   `PSQLError` when the server cannot be reached or refuses the `CREATE DATABASE`.
     static func create() async throws -> PostgresTestDatabase {
-        let server = try serverURL()
-        let name = "chronicle_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await admin(server) { connection, logger in
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        let server = try PostgresTestServer.endpoint
+        let hex = String(UInt64.random(in: .min ... .max), radix: 16)
+        let name = "chronicle_test_" + String(repeating: "0", count: 16 - hex.count) + hex
+        try await server.withConnection { connection in
+            // An identifier cannot be a bound parameter; the name is ours, made of [a-z0-9_].
+            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PostgresTestServer.logger)
         }
-        var components = URLComponents(string: server)!
-        components.path = "/" + name
-        return PostgresTestDatabase(url: components.string!, name: String(name), serverURL: server)
+        return PostgresTestDatabase(endpoint: server.with(database: name))
     }
 
-    /// Drops the database, closing its connections.
+    /// Drops the database, ending the sessions still connected to it (`DROP DATABASE ... WITH (FORCE)`).
+    ///
+    /// Dropping a database already dropped does nothing.
+    ///
+    /// - Throws: postgres-nio's `PSQLError` when the server cannot be reached or refuses the drop.
     func drop() async throws {
-        try await Self.admin(serverURL) { connection, logger in
+        let server = endpoint.with(database: "postgres")
+        try await server.withConnection { connection in
             try await connection.query(
-                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+                PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"),
+                logger: PostgresTestServer.logger)
         }
     }
 
-    /// A connection of its own to the database (the caller closes it).
-    func connect() async throws -> (PostgresConnection, Logger) {
-        let configuration = try PostgresConfiguration(url: url)
-        let logger = Logger(label: "chronicle.tests.postgres")
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(
-                host: configuration.host, port: configuration.port, username: configuration.username,
-                password: configuration.password, database: configuration.database, tls: .disable),
-            id: 2, logger: logger)
-        return (connection, logger)
-    }
-
-    /// Opens a store on the database.
-    func openStore(options: PostgresEventStore.Options = .init()) async throws -> PostgresEventStore {
-        try await PostgresEventStore(url: url, options: options)
-    }
-
-    /// Runs `body` with a connection to the server's own database.
-    static func admin(
-        _ server: String, _ body: (PostgresConnection, Logger) async throws -> Void
-    ) async throws {
-        let configuration = try PostgresConfiguration(url: server)
-        let logger = Logger(label: "chronicle.tests.postgres")
-        let connection = try await PostgresConnection.connect(
-            configuration: .init(
-                host: configuration.host, port: configuration.port, username: configuration.username,
-                password: configuration.password, database: configuration.database, tls: .disable),
-            id: 1, logger: logger)
-        do {
-            try await body(connection, logger)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try await connection.close()
+    /// Opens a connection to this database, runs `body` with it and closes it.
+    ///
+    /// - Parameter body: What to do with the connection; its errors pass through unchanged.
+    /// - Returns: What `body` returns.
+    /// - Throws: postgres-nio's `PSQLError` when the connection cannot be made, or what `body` throws.
+    @discardableResult
+    func withConnection<Value>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        try await endpoint.withConnection(body)
     }
 }
 
-/// Runs `body` with a store on a fresh database, then closes it and drops the database.
-func withPostgresStore(
-    options: PostgresEventStore.Options = .init(), _ body: (PostgresEventStore, PostgresTestDatabase) async throws -> Void
-) async throws {
+/// Runs `body` with a fresh database on the test server and drops the database
+/// afterwards, whether `body` returns or throws.
+///
+/// ```swift
+/// @Test func appendsAndReads() async throws {
+///     try await withTestDatabase { db in
+///         // open a store on db.url
+///     }
+/// }
+/// ```
+///
+/// - Parameter body: The test's body; its errors pass through unchanged (a failed drop
+///   after a thrown error is not reported over it).
+/// - Returns: What `body` returns.
+/// - Throws: What ``PostgresTestDatabase/create()``, `body` or ``PostgresTestDatabase/drop()`` throws.
+func withTestDatabase<Value>(
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (PostgresTestDatabase) async throws -> Value
+) async throws -> Value {
     let database = try await PostgresTestDatabase.create()
+    let value: Value
     do {
-        let store = try await database.openStore(options: options)
-        do {
-            try await body(store, database)
-        } catch {
-            store.close()
-            throw error
-        }
-        store.close()
+        value = try await body(database)
     } catch {
         try? await database.drop()
         throw error
     }
     try await database.drop()
+    return value
 }
