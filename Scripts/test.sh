@@ -107,12 +107,14 @@ run_sanitizer() {
     local output
     output=$(mktemp)
     local status=0
-    # halt_on_error: the first report fails the run, with its stacks.
+    # halt_on_error: the first report fails the run, with its stacks. The PostgreSQL
+    # suites are left out (their gap-safety suite matches the subset's names): not yet
+    # checked for reports from postgres-nio and SwiftNIO under the sanitizers.
     TSAN_OPTIONS="halt_on_error=1 ${TSAN_OPTIONS:-}" \
         ASAN_OPTIONS="halt_on_error=1 ${ASAN_OPTIONS:-}" \
         LSAN_OPTIONS="suppressions=$PWD/Scripts/lsan-suppressions.txt print_suppressions=0 ${LSAN_OPTIONS:-}" \
         swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" --filter "$sanitizer_subset" \
-        >"$output" 2>&1 || status=$?
+        --skip 'ChroniclePostgresTests' >"$output" 2>&1 || status=$?
     grep -E '^(✔|✘) (Suite|Test run)|WARNING: ThreadSanitizer|ERROR: (Address|Leak)Sanitizer|SUMMARY' "$output" || true
     if [ "$status" -ne 0 ] || grep -qE 'ThreadSanitizer|AddressSanitizer|LeakSanitizer' "$output"; then
         sed -n '/WARNING: ThreadSanitizer\|ERROR: AddressSanitizer\|ERROR: LeakSanitizer/,$p' "$output" | head -150 >&2
