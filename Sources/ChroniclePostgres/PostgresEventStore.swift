@@ -130,7 +130,10 @@ public final class PostgresEventStore: EventStore, Sendable {
         notifier = PostgresAppendNotifier(database: database, signal: signal)
         groupCommit = GroupCommitQueue(
             maximumBatch: 512, maximumWeight: 8_192, weight: { $0.eventCount },
-            write: { [database] requests in await PostgresAppender.write(requests, in: database) })
+            write: { [database] requests in
+                // A task of its own: cancelling the leading caller must not fail the others' appends.
+                await Task { await PostgresAppender.write(requests, in: database) }.value
+            })
         if let interval = options.lockMetricsInterval {
             let sampler = PostgresLockMetrics.sample(self, every: interval)
             lockSampler.withLock { $0 = sampler }
