@@ -69,7 +69,7 @@ enum PostgresSchema {
                 CREATE TABLE chronicle_snapshots (
                     stream text COLLATE "C" PRIMARY KEY,
                     version bigint NOT NULL,
-                    schema_version integer NOT NULL,
+                    schema_version bigint NOT NULL,
                     data bytea NOT NULL,
                     created_at bigint NOT NULL
                 )
@@ -90,12 +90,12 @@ enum PostgresSchema {
                     stream text COLLATE "C" NOT NULL,
                     type text COLLATE "C" NOT NULL,
                     error text NOT NULL,
-                    attempts integer NOT NULL,
+                    attempts bigint NOT NULL,
                     failed_at bigint NOT NULL
                 )
             """,
             """
-                CREATE INDEX chronicle_dead_letters_consumer ON chronicle_dead_letters (consumer, position)
+                CREATE INDEX chronicle_dead_letters_consumer ON chronicle_dead_letters (consumer, id)
             """,
             """
                 CREATE TABLE chronicle_leases (
