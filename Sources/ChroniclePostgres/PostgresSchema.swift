@@ -22,7 +22,7 @@ enum PostgresSchema {
     /// brings the schema to version `n`.
     static let migrations: [[String]] = [
         // 1: the log, with positions assigned under the append lock (chronicle_append_events),
-        // snapshots, checkpoints, dead letters and leases.
+        // snapshots, checkpoints, dead letters, and leases judged by the server's clock (chronicle_now).
         [
             """
                 CREATE TABLE chronicle_events (
@@ -98,9 +98,14 @@ enum PostgresSchema {
                 CREATE INDEX chronicle_dead_letters_consumer ON chronicle_dead_letters (consumer, id)
             """,
             """
+                CREATE FUNCTION chronicle_now() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+                    SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+                $$
+            """,
+            """
                 CREATE TABLE chronicle_leases (
                     name text COLLATE "C" PRIMARY KEY,
-                    owner text NOT NULL,
+                    owner text COLLATE "C" NOT NULL,
                     token bigint NOT NULL,
                     acquired_at bigint NOT NULL,
                     expires_at bigint NOT NULL
