@@ -21,7 +21,10 @@ internal import PostgresNIO
 /// or is the caller's) `RETURNING`: no row back means another owner holds it.
 /// Concurrent callers serialise on the row lock, and PostgreSQL re-checks the
 /// condition against the winner's row, so of many owners racing for a free
-/// lease exactly one gets it. `renew` and `release` are one `UPDATE` each,
+/// lease exactly one gets it. The statement reads the clock once, before any
+/// wait for that row lock, so a caller that waited judges expiry by a time a
+/// little early: it may be refused a lease that expired during the wait, never
+/// given one that had not. `renew` and `release` are one `UPDATE` each,
 /// matching name, owner and token. A lease's row is never deleted (a release
 /// sets its expiry to now), so tokens strictly increase per name: a new tenure
 /// takes the stored token plus one.

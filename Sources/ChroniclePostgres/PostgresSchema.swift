@@ -11,7 +11,12 @@ internal import PostgresNIO
 ///
 /// Text columns that streams, categories and types live in use the "C"
 /// collation, so that ordering and equality are by bytes, as in every other
-/// Chronicle store.
+/// Chronicle store (so do checkpoint names, dead letters' consumers and
+/// lease names and owners).
+///
+/// `chronicle_now()` is the server's clock (`clock_timestamp()`) in
+/// microseconds since 1970: the one clock leases are judged by
+/// (``PostgresLeaseStore``).
 enum PostgresSchema {
     /// The advisory lock key of migrations ("chronicle-migrate").
     static let migrationLock: Int64 = 0x4348_524E_4D49_4752
