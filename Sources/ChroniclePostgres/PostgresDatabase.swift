@@ -16,11 +16,25 @@ final class PostgresDatabase: Sendable {
     let logger: Logger
     private let runner: Task<Void, Never>
 
-    private init(configuration: PostgresConfiguration, client: PostgresClient, logger: Logger) {
+    private init(configuration: PostgresConfiguration, client: PostgresClient, logger: Logger, runner: Task<Void, Never>) {
         self.configuration = configuration
         self.client = client
         self.logger = logger
-        self.runner = Task { await client.run() }
+        self.runner = runner
+    }
+
+    /// Starts the pool's `run()` and returns once its task is running, so that
+    /// the first query does not find the pool not yet started (postgres-nio
+    /// warns about that, on every open).
+    private static func run(_ client: PostgresClient) async -> Task<Void, Never> {
+        let (started, signal) = AsyncStream<Void>.makeStream()
+        let runner = Task {
+            signal.finish()
+            await client.run()
+        }
+        for await _ in started {}
+        await Task.yield()
+        return runner
     }
 
     /// Connects, checks the server answers, and starts the pool.
@@ -35,7 +49,8 @@ final class PostgresDatabase: Sendable {
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
         clientConfiguration.options.connectTimeout = configuration.connectTimeout
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
-        return PostgresDatabase(configuration: configuration, client: client, logger: logger)
+        let runner = await run(client)
+        return PostgresDatabase(configuration: configuration, client: client, logger: logger, runner: runner)
     }
 
     /// Stops the pool; queries after this fail.

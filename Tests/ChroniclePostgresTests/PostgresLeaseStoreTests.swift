@@ -53,7 +53,8 @@ struct PostgresLeaseStoreTests {
             let lease = try #require(try await store.leases.acquire("orders", owner: "a", duration: .seconds(1)))
             #expect(abs(lease.duration - 1) < 0.001)
             let expiry = Self.microseconds(lease.expiresAt)
-            try await PostgresTestDatabase.admin(database.url) { connection, logger in
+            try await database.withConnection { connection in
+                let logger = PostgresTestServer.logger
                 let before = try await Self.serverNow(connection, logger)
                 // acquiredAt is the server's time: between two readings of its clock.
                 #expect(Self.microseconds(lease.acquiredAt) <= before)
@@ -101,7 +102,8 @@ struct PostgresLeaseStoreTests {
 
     /// Replaces the test database's clock function with the server's clock moved by `offsetSeconds`.
     private static func setServerClock(offsetSeconds: Int, _ database: PostgresTestDatabase) async throws {
-        try await PostgresTestDatabase.admin(database.url) { connection, logger in
+        try await database.withConnection { connection in
+                let logger = PostgresTestServer.logger
             try await connection.query(
                 PostgresQuery(
                     unsafeSQL: """
