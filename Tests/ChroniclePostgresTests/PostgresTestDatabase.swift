@@ -96,3 +96,10 @@ func withPostgresStore(
     }
     try await database.drop()
 }
+
+extension PostgresTestDatabase {
+    /// Runs `body` on a connection of its own to this database (not the store's pool).
+    func withConnection(_ body: (PostgresConnection, Logger) async throws -> Void) async throws {
+        try await Self.admin(url, body)
+    }
+}
