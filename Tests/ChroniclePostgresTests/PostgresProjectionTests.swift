@@ -14,6 +14,7 @@ struct PostgresProjectionTests {
     struct RecordingProjection: PostgresProjection {
         let name = "recording"
         let refusing: Set<UUID>
+        var refusingReset = false
         var failurePolicy: FailurePolicy { FailurePolicy(maxAttempts: 1, onExhausted: .skip) }
         let logger = Logger(label: "chronicle.tests.recording")
 
@@ -31,6 +32,7 @@ struct PostgresProjectionTests {
 
         func reset(_ connection: PostgresConnection) async throws {
             try await connection.query("DELETE FROM projected", logger: logger)
+            if refusingReset { throw Refused(position: .none) }
         }
     }
 
@@ -89,6 +91,24 @@ struct PostgresProjectionTests {
             #expect(state.projected == events[..<2].map(\.position.rawValue), "nothing more written")
             #expect(state.checkpoint == events[1].position.rawValue, "the checkpoint unchanged")
             #expect(try await projection.checkpoint() == events[1].position)
+        }
+    }
+
+    @Test("a reset whose projection throws rolls back and rethrows the projection's error unchanged")
+    func failingResetRollsBack() async throws {
+        try await withPostgresStore { store, database in
+            try await store.append(
+                [NewEvent(type: "Happened", data: Data("{}".utf8))], to: try StreamName("tally-1"), expecting: .noStream)
+            let events = try await store.readAll(from: .start, limit: 10)
+            let projection = store.exactlyOnce(RecordingProjection(refusing: []))
+            try await projection.prepare()
+            try await projection.apply(events, through: events[0].position)
+            // Input: a reset whose projection deletes its rows, then throws Refused.
+            let refusing = store.exactlyOnce(RecordingProjection(refusing: [], refusingReset: true))
+            await #expect(throws: Refused(position: .none)) { try await refusing.reset() }
+            let state = try await Self.committed(in: database)
+            #expect(state.projected == [events[0].position.rawValue], "the read model as before")
+            #expect(state.checkpoint == events[0].position.rawValue, "the checkpoint as before")
         }
     }
 
