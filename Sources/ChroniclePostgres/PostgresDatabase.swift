@@ -67,6 +67,25 @@ final class PostgresDatabase: Sendable {
         }
     }
 
+    /// Runs a read on a pooled connection, once more on a fresh connection when
+    /// the first was lost (the server ended the session, a network blip): a
+    /// read has no effect to repeat, and a follower should not stop for that.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch let error as PSQLError where Self.isLostConnection(error) {
+            logger.debug("a read lost its connection; trying once more", metadata: ["error": "\(error.code)"])
+            return try await withConnection(body)
+        } catch {
+            throw PostgresErrorMapping.map(error, location: configuration)
+        }
+    }
+
+    /// Whether the error says the connection went away (not that the server refused the statement).
+    static func isLostConnection(_ error: PSQLError) -> Bool {
+        [.clientClosedConnection, .serverClosedConnection, .connectionError, .uncleanShutdown].contains(error.code)
+    }
+
     /// Runs `body` in a transaction on a pooled connection: committed when it
     /// returns, rolled back when it throws (its own error is rethrown).
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {

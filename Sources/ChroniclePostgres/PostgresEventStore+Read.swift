@@ -76,7 +76,7 @@ extension PostgresEventStore {
     /// Runs an event query on a pooled connection.
     func read(_ query: PostgresQuery) async throws -> [EventRecord] {
         try Task.checkCancellation()
-        return try await database.withConnection { connection in
+        return try await database.read { connection in
             try await PostgresRowDecoding.records(query, on: connection, logger: database.logger)
         }
     }
@@ -84,7 +84,7 @@ extension PostgresEventStore {
     /// Runs a query returning one `bigint`.
     func scalar(_ query: PostgresQuery) async throws -> Int64 {
         try Task.checkCancellation()
-        return try await database.withConnection { connection in
+        return try await database.read { connection in
             var value: Int64 = 0
             for try await row in try await connection.query(query, logger: database.logger).decode(Int64.self) {
                 value = row

@@ -3,7 +3,7 @@ internal import Foundation
 
 /// The exactly-once contract of `RunnableProjection` as executable
 /// checks, run against every backend whose read models share the store's
-/// database (SQLite today; any such backend added later) and the in-memory one.
+/// database (SQLite, PostgreSQL; any such backend added later) and the in-memory one.
 ///
 /// The checks drive a projection through a backend's
 /// ``ExactlyOnceProjectionHarness``: the read model and the checkpoint commit

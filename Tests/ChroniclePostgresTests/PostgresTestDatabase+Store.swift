@@ -14,7 +14,8 @@ extension PostgresTestDatabase {
     /// - Returns: A store on this database; its tables are created when missing.
     /// - Throws: What `PostgresEventStore(url:options:)` throws.
     func openStore(options: PostgresEventStore.Options = .init()) async throws -> PostgresEventStore {
-        try await PostgresEventStore(url: url, options: options)
+        // A small pool: many tests run at once against one server.
+        try await PostgresEventStore(url: url + "?pool=4", options: options)
     }
 
     /// A connection of its own to the database, with the logger to pass to its queries; the caller closes it.

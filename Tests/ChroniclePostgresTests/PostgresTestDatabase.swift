@@ -19,6 +19,8 @@ import PostgresNIO
 struct PostgresTestDatabase: Sendable {
     /// The server, the credentials and this database's name.
     let endpoint: PostgresEndpoint
+    /// This database's place among those that may exist at once (``PostgresTestSlots``).
+    let slot: PostgresTestSlot
 
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`: the server's credentials, this database.
     var url: String { endpoint.url }
@@ -38,13 +40,21 @@ struct PostgresTestDatabase: Sendable {
     ///   `PSQLError` when the server cannot be reached or refuses the `CREATE DATABASE`.
     static func create() async throws -> PostgresTestDatabase {
         let server = try PostgresTestServer.endpoint
+        await PostgresTestSlots.shared.acquire()
+        let slot = PostgresTestSlot()
         let hex = String(UInt64.random(in: .min ... .max), radix: 16)
         let name = "chronicle_test_" + String(repeating: "0", count: 16 - hex.count) + hex
-        try await server.withConnection { connection in
-            // An identifier cannot be a bound parameter; the name is ours, made of [a-z0-9_].
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PostgresTestServer.logger)
+        do {
+            try await server.withConnection { connection in
+                // An identifier cannot be a bound parameter; the name is ours, made of [a-z0-9_].
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PostgresTestServer.logger)
+            }
+        } catch {
+            slot.release()
+            throw error
         }
-        return PostgresTestDatabase(endpoint: server.with(database: name))
+        return PostgresTestDatabase(endpoint: server.with(database: name), slot: slot)
     }
 
     /// Drops the database, ending the sessions still connected to it (`DROP DATABASE ... WITH (FORCE)`).
@@ -53,6 +63,7 @@ struct PostgresTestDatabase: Sendable {
     ///
     /// - Throws: postgres-nio's `PSQLError` when the server cannot be reached or refuses the drop.
     func drop() async throws {
+        defer { slot.release() }
         let server = endpoint.with(database: "postgres")
         try await server.withConnection { connection in
             try await connection.query(
@@ -104,4 +115,11 @@ func withTestDatabase<Value>(
     }
     try await database.drop()
     return value
+}
+
+extension PostgresTestDatabase {
+    /// Runs `body` on a connection of its own to this database (not the store's pool), with a logger.
+    func withConnection(_ body: (PostgresConnection, Logger) async throws -> Void) async throws {
+        try await withConnection { connection in try await body(connection, PostgresTestServer.logger) }
+    }
 }

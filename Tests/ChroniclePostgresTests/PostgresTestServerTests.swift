@@ -40,7 +40,7 @@ import Testing
             #expect(db.url.hasSuffix("/" + db.database))
             #expect(db.username == (try PostgresTestServer.endpoint).username)
             // A connection made from the URL alone reaches the database.
-            #expect(try await currentDatabase(PostgresTestDatabase(endpoint: parsed)) == db.database)
+            #expect(try await currentDatabase(PostgresTestDatabase(endpoint: parsed, slot: PostgresTestSlot())) == db.database)
         }
     }
 

@@ -1,9 +1,10 @@
 /// A projection together with where its checkpoint and dead letters live: what
 /// a ``ProjectionRunner`` drives.
 ///
-/// Chronicle provides two: ``CheckpointedProjection`` (any ``Projection``,
-/// at-least-once) and, in `ChronicleSQLite`, the exactly-once runner of a
-/// `SQLiteProjection` whose read model shares the store's database.
+/// Chronicle provides ``CheckpointedProjection`` (any ``Projection``,
+/// at-least-once) and the exactly-once runners of projections whose read model
+/// shares the store's database: `SQLiteProjection` in `ChronicleSQLite`,
+/// `PostgresProjection` in `ChroniclePostgres`.
 ///
 /// ```swift
 /// let runner = ProjectionRunner(store: store, projections: [
