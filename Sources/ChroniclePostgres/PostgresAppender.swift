@@ -187,7 +187,7 @@ enum PostgresAppender {
     private static func insert(
         _ rows: Rows, in database: PostgresDatabase, connection: PostgresConnection?
     ) async throws -> Int64 {
-        let now = PostgresRowDecoding.microseconds(Date())
+        let now = PostgresTime.microseconds(Date())
         let query: PostgresQuery = """
             SELECT chronicle_append_events(\(rows.streams), \(rows.versions), \(rows.categories), \(rows.ids), \
             \(rows.types), \(rows.schemaVersions), \(rows.data), \(rows.metadata), \(now))

@@ -16,9 +16,6 @@ enum PostgresConsumerRows {
     /// of its own, apart from the store's one-key locks (appends, migrations).
     static let projectionLockNamespace: Int32 = 0x4348_4550
 
-    /// Microseconds since 1970, as the store keeps times.
-    static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000_000).rounded()) }
-
     /// Takes the projection's transaction-scoped lock: applying, parking,
     /// retrying, preparing and resetting one projection are serialised across
     /// every pool on the database. Two names whose hashes collide only share a
@@ -52,7 +49,7 @@ enum PostgresConsumerRows {
     ) async throws {
         try await connection.query(
             """
-            INSERT INTO chronicle_checkpoints (name, position, updated_at) VALUES (\(name), \(position.rawValue), \(now()))
+            INSERT INTO chronicle_checkpoints (name, position, updated_at) VALUES (\(name), \(position.rawValue), \(PostgresTime.now()))
             ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
             """, logger: logger)
     }
@@ -76,7 +73,7 @@ enum PostgresConsumerRows {
             """
             INSERT INTO chronicle_dead_letters (consumer, position, event_id, stream, type, error, attempts, failed_at)
             VALUES (\(consumer), \(event.position.rawValue), \(event.id), \(event.stream.description), \(event.type),
-                    \(error), \(Int64(attempts)), \(now()))
+                    \(error), \(Int64(attempts)), \(PostgresTime.now()))
             """, logger: logger)
     }
 
@@ -119,7 +116,7 @@ enum PostgresConsumerRows {
     ) async throws -> DeadLetter? {
         try await deadLetters(
             """
-            UPDATE chronicle_dead_letters SET attempts = attempts + 1, error = \(error), failed_at = \(now())
+            UPDATE chronicle_dead_letters SET attempts = attempts + 1, error = \(error), failed_at = \(PostgresTime.now())
             WHERE id = \(id) RETURNING \(unescaped: deadLetterColumns)
             """,
             on: connection, logger: logger
@@ -138,7 +135,7 @@ enum PostgresConsumerRows {
                 DeadLetter(
                     id: id, consumer: consumer, position: GlobalPosition(position), eventId: eventId,
                     stream: try PostgresRowDecoding.streamName(stream), type: type, error: error,
-                    attempts: Int(attempts), failedAt: Date(timeIntervalSince1970: Double(failedAt) / 1_000_000)))
+                    attempts: Int(attempts), failedAt: PostgresTime.date(failedAt)))
         }
         return letters
     }

@@ -18,7 +18,7 @@ internal import PostgresNIO
 public struct PostgresDeadLetterStore: DeadLetterStore, DeadLetterCounting {
     let store: PostgresEventStore
 
-    private static let columns = "id, consumer, position, event_id, stream, type, error, attempts, failed_at"
+    private static let columns = PostgresConsumerRows.deadLetterColumns
 
     @discardableResult
     public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
@@ -52,16 +52,6 @@ public struct PostgresDeadLetterStore: DeadLetterStore, DeadLetterCounting {
 
     public func deadLetter(id: Int64) async throws -> DeadLetter? {
         try await fetch("SELECT \(unescaped: Self.columns) FROM chronicle_dead_letters WHERE id = \(id)").first
-    }
-
-    @discardableResult
-    public func recordFailedRetry(id: Int64, error: String) async throws -> DeadLetter? {
-        try await fetch(
-            """
-            UPDATE chronicle_dead_letters SET attempts = attempts + 1, error = \(error), failed_at = \(PostgresTime.now())
-            WHERE id = \(id) RETURNING \(unescaped: Self.columns)
-            """
-        ).first
     }
 
     /// The number of entries of each consumer that has any.
@@ -116,18 +106,16 @@ public struct PostgresDeadLetterStore: DeadLetterStore, DeadLetterCounting {
     private func fetch(_ query: PostgresQuery) async throws -> [DeadLetter] {
         try Task.checkCancellation()
         return try await store.database.withConnection { connection in
-            var letters: [DeadLetter] = []
-            let rows = try await connection.query(query, logger: store.database.logger)
-            for try await (id, consumer, position, eventId, stream, type, error, attempts, failedAt) in rows.decode(
-                (Int64, String, Int64, UUID, String, String, String, Int64, Int64).self)
-            {
-                letters.append(
-                    DeadLetter(
-                        id: id, consumer: consumer, position: GlobalPosition(position), eventId: eventId,
-                        stream: try PostgresRowDecoding.streamName(stream), type: type, error: error,
-                        attempts: Int(attempts), failedAt: PostgresTime.date(failedAt)))
-            }
-            return letters
+            try await PostgresConsumerRows.deadLetters(query, on: connection, logger: store.database.logger)
+        }
+    }
+
+    @discardableResult
+    public func recordFailedRetry(id: Int64, error: String) async throws -> DeadLetter? {
+        try Task.checkCancellation()
+        return try await store.database.withConnection { connection in
+            try await PostgresConsumerRows.recordFailedRetry(
+                id: id, error: error, on: connection, logger: store.database.logger)
         }
     }
 }

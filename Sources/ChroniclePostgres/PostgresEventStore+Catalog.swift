@@ -58,7 +58,7 @@ extension PostgresEventStore: StreamCatalog {
                 result.append(
                     StreamInfo(
                         stream: try PostgresRowDecoding.streamName(stream), version: version,
-                        updatedAt: PostgresRowDecoding.date(microseconds: recordedAt)))
+                        updatedAt: PostgresTime.date(recordedAt)))
             }
             return result
         }
@@ -98,7 +98,7 @@ extension PostgresEventStore: StreamCatalog {
             }
             return StoreStatistics(
                 eventCount: events, streamCount: streams, headPosition: GlobalPosition(head?.0 ?? 0),
-                headRecordedAt: head.map { PostgresRowDecoding.date(microseconds: $0.1) })
+                headRecordedAt: head.map { PostgresTime.date($0.1) })
         }
     }
 }

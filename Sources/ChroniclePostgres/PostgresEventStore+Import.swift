@@ -57,7 +57,7 @@ extension PostgresEventStore: EventStoreImporting {
                 rows.schemaVersions.append(Int32(clamping: record.schemaVersion))
                 rows.data.append(ByteBuffer(bytes: record.data))
                 rows.metadata.append(ByteBuffer(bytes: event.metadataBytes))
-                rows.recordedAt.append(PostgresRowDecoding.microseconds(record.recordedAt))
+                rows.recordedAt.append(PostgresTime.microseconds(record.recordedAt))
                 versions[name] = record.version
                 headPosition = position
                 if first == nil { first = position }

@@ -18,16 +18,6 @@ enum PostgresRowDecoding {
         }
     }
 
-    /// Microseconds since 1970, as the tables store times.
-    static func microseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-    }
-
-    /// The date of a stored time.
-    static func date(microseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(microseconds) / 1_000_000)
-    }
-
     /// Runs `query` and decodes its rows.
     static func records(
         _ query: PostgresQuery, on connection: PostgresConnection, logger: Logger
@@ -49,7 +39,7 @@ enum PostgresRowDecoding {
                 EventRecord(
                     position: GlobalPosition(position), stream: try streamName(stream), version: version, id: id,
                     type: type, schemaVersion: Int(schemaVersion), data: data, metadata: decodedMetadata,
-                    recordedAt: date(microseconds: recordedAt)))
+                    recordedAt: PostgresTime.date(recordedAt)))
         }
         return records
     }
