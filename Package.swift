@@ -133,6 +133,7 @@ let package = Package(
         // Runs the package's executables as child processes for the tests about processes.
         .target(
             name: "ProcessTestSupport",
+            dependencies: ["Chronicle"],
             path: "Tests/ProcessTestSupport"
         ),
         .testTarget(

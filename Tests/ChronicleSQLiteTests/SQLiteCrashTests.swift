@@ -2,6 +2,7 @@ import Chronicle
 import Foundation
 import GRDB
 import ChronicleTesting
+import ProcessTestSupport
 import Testing
 
 @testable import ChronicleSQLite

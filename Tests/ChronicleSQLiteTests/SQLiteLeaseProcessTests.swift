@@ -11,30 +11,6 @@ import Testing
 @Suite("Projection leases across processes", .tags(.processes))
 struct SQLiteLeaseProcessTests {
     /// A running helper's lines, read one by one.
-    final class Lines {
-        let helper: RunningHelper
-        var iterator: AsyncStream<String>.Iterator
-        private(set) var seen: [String] = []
-
-        init(_ helper: RunningHelper) {
-            self.helper = helper
-            iterator = helper.lines.makeAsyncIterator()
-        }
-
-        /// Reads lines until one satisfies `matches`; returns it (`nil` when the
-        /// output ends first). A helper that prints no such line within `limit`
-        /// is killed, which ends its output.
-        func next(within limit: Duration = .seconds(60), where matches: (String) -> Bool) async -> String? {
-            let watchdog = helper.killing(after: limit)
-            defer { watchdog.cancel() }
-            while let line = await iterator.next() {
-                seen.append(line)
-                if matches(line) { return line }
-            }
-            return nil
-        }
-    }
-
     static func batchPosition(_ line: String) -> Int64? {
         line.hasPrefix("batch ") ? Int64(line.dropFirst(6)) : nil
     }

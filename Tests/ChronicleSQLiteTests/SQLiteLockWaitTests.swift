@@ -2,6 +2,7 @@ import Chronicle
 import ChronicleSQLite
 import ChronicleTesting
 import Foundation
+import ProcessTestSupport
 import Testing
 
 /// Appends that wait for another process's write lock wait off Swift's
