@@ -26,7 +26,8 @@ enum PostgresErrorMapping {
     /// Maps an error met while opening or using the store at `location`.
     static func map(_ error: any Error, location: PostgresConfiguration) -> any Error {
         if error is EventStoreError || error is CancellationError { return error }
-        let server = "PostgreSQL at \(location.host):\(location.port)"
+        // The whole location (password masked), so a message names the database too.
+        let server = "PostgreSQL at \(location)"
         guard let psql = error as? PSQLError else {
             return EventStoreError(
                 code: .storageUnavailable, message: "\(server) failed: \(error)", cause: error)
