@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "ChronicleTool",
             dependencies: [
-                "ChronicleCLI", "ChronicleSQLite",
+                "ChronicleCLI", "ChronicleSQLite", "ChroniclePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "ChronicleCLITestApp",
             dependencies: [
-                "Chronicle", "ChronicleSQLite", "ChronicleCLI",
+                "Chronicle", "ChronicleSQLite", "ChroniclePostgres", "ChronicleCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -110,7 +110,7 @@ let package = Package(
         .executableTarget(
             name: "OrderProcessingApp",
             dependencies: [
-                "OrderDomain", "Chronicle", "ChronicleSQLite", "ChronicleCLI",
+                "OrderDomain", "Chronicle", "ChronicleSQLite", "ChroniclePostgres", "ChronicleCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -132,6 +132,16 @@ let package = Package(
         .target(
             name: "ProcessTestSupport",
             path: "Tests/ProcessTestSupport"
+        ),
+        // Fresh databases on the PostgreSQL test server, for the store tests and the CLI tests.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "ChroniclePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestSupport"
         ),
         .testTarget(
             name: "ChronicleTests",
@@ -163,7 +173,8 @@ let package = Package(
             name: "ChronicleCLITests",
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool", "ChronicleTesting",
-                "ChronicleCLITestApp", "ProcessTestSupport",
+                "ChronicleCLITestApp", "ProcessTestSupport", "ChroniclePostgres", "PostgresTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -174,7 +185,7 @@ let package = Package(
         .testTarget(
             name: "ChroniclePostgresTests",
             dependencies: [
-                "Chronicle", "ChroniclePostgres", "ChronicleTesting",
+                "Chronicle", "ChroniclePostgres", "ChronicleTesting", "PostgresTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

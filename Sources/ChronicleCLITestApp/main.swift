@@ -8,6 +8,7 @@
 // is at-least-once (a table in PATH.payments, another SQLite file). Both fail
 // on the event types listed in TEST_APP_FAIL_TYPES (comma-separated).
 import ChronicleCLI
+import ChroniclePostgres
 import ChronicleSQLite
 
-await CommandRunner.main(TestApp.self, backends: [SQLiteBackend()])
+await CommandRunner.main(TestApp.self, backends: [SQLiteBackend(), PostgresBackend()])
