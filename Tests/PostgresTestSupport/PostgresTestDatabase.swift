@@ -1,29 +1,30 @@
-import ChroniclePostgres
-import Foundation
-import Logging
-import PostgresNIO
-import Testing
+public import ChroniclePostgres
+internal import Foundation
+public import Logging
+public import PostgresNIO
 
-/// A fresh database on the test server, for one test.
+/// A fresh database on the test server, for one test (shared by the
+/// PostgreSQL store tests and the CLI tests).
 ///
 /// The server is the one Scripts/test.sh starts (`CHRONICLE_TEST_POSTGRES_URL`,
 /// a superuser URL); without it the tests fail with a message saying so.
-struct PostgresTestDatabase: Sendable {
-    struct NoServer: Error, CustomStringConvertible {
-        var description: String {
+public struct PostgresTestDatabase: Sendable {
+    /// There is no test server.
+    public struct NoServer: Error, CustomStringConvertible {
+        public var description: String {
             "no PostgreSQL test server: set CHRONICLE_TEST_POSTGRES_URL (a superuser URL) or run Scripts/test.sh"
         }
     }
 
     /// The database's URL (the server's credentials).
-    let url: String
+    public let url: String
     /// Its name.
-    let name: String
+    public let name: String
     /// The server's URL.
-    let serverURL: String
+    public let serverURL: String
 
     /// The server's URL from the environment.
-    static func serverURL() throws -> String {
+    public static func serverURL() throws -> String {
         guard let url = ProcessInfo.processInfo.environment["CHRONICLE_TEST_POSTGRES_URL"], !url.isEmpty else {
             throw NoServer()
         }
@@ -31,7 +32,7 @@ struct PostgresTestDatabase: Sendable {
     }
 
     /// Creates a fresh, uniquely named database.
-    static func create() async throws -> PostgresTestDatabase {
+    public static func create() async throws -> PostgresTestDatabase {
         let server = try serverURL()
         let name = "chronicle_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         try await admin(server) { connection, logger in
@@ -43,7 +44,7 @@ struct PostgresTestDatabase: Sendable {
     }
 
     /// Drops the database, closing its connections.
-    func drop() async throws {
+    public func drop() async throws {
         try await Self.admin(serverURL) { connection, logger in
             try await connection.query(
                 PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
@@ -51,12 +52,12 @@ struct PostgresTestDatabase: Sendable {
     }
 
     /// Opens a store on the database.
-    func openStore(options: PostgresEventStore.Options = .init()) async throws -> PostgresEventStore {
+    public func openStore(options: PostgresEventStore.Options = .init()) async throws -> PostgresEventStore {
         try await PostgresEventStore(url: url, options: options)
     }
 
     /// Runs `body` with a connection to the server's own database.
-    static func admin(
+    public static func admin(
         _ server: String, _ body: (PostgresConnection, Logger) async throws -> Void
     ) async throws {
         let configuration = try PostgresConfiguration(url: server)
@@ -77,7 +78,7 @@ struct PostgresTestDatabase: Sendable {
 }
 
 /// Runs `body` with a store on a fresh database, then closes it and drops the database.
-func withPostgresStore(
+public func withPostgresStore(
     options: PostgresEventStore.Options = .init(), _ body: (PostgresEventStore, PostgresTestDatabase) async throws -> Void
 ) async throws {
     let database = try await PostgresTestDatabase.create()
