@@ -11,7 +11,12 @@ internal import PostgresNIO
 ///
 /// Text columns that streams, categories and types live in use the "C"
 /// collation, so that ordering and equality are by bytes, as in every other
-/// Chronicle store.
+/// Chronicle store (so do checkpoint names, dead letters' consumers and
+/// lease names and owners).
+///
+/// `chronicle_now()` is the server's clock (`clock_timestamp()`) in
+/// microseconds since 1970: the one clock leases are judged by
+/// (``PostgresLeaseStore``).
 enum PostgresSchema {
     /// The advisory lock key of migrations ("chronicle-migrate").
     static let migrationLock: Int64 = 0x4348_524E_4D49_4752
@@ -22,7 +27,7 @@ enum PostgresSchema {
     /// brings the schema to version `n`.
     static let migrations: [[String]] = [
         // 1: the log, with positions assigned under the append lock (chronicle_append_events),
-        // snapshots, checkpoints, dead letters and leases.
+        // snapshots, checkpoints, dead letters, and leases judged by the server's clock (chronicle_now).
         [
             """
                 CREATE TABLE chronicle_events (
@@ -69,7 +74,7 @@ enum PostgresSchema {
                 CREATE TABLE chronicle_snapshots (
                     stream text COLLATE "C" PRIMARY KEY,
                     version bigint NOT NULL,
-                    schema_version integer NOT NULL,
+                    schema_version bigint NOT NULL,
                     data bytea NOT NULL,
                     created_at bigint NOT NULL
                 )
@@ -90,17 +95,22 @@ enum PostgresSchema {
                     stream text COLLATE "C" NOT NULL,
                     type text COLLATE "C" NOT NULL,
                     error text NOT NULL,
-                    attempts integer NOT NULL,
+                    attempts bigint NOT NULL,
                     failed_at bigint NOT NULL
                 )
             """,
             """
-                CREATE INDEX chronicle_dead_letters_consumer ON chronicle_dead_letters (consumer, position)
+                CREATE INDEX chronicle_dead_letters_consumer ON chronicle_dead_letters (consumer, id)
+            """,
+            """
+                CREATE FUNCTION chronicle_now() RETURNS bigint LANGUAGE sql VOLATILE AS $$
+                    SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint
+                $$
             """,
             """
                 CREATE TABLE chronicle_leases (
                     name text COLLATE "C" PRIMARY KEY,
-                    owner text NOT NULL,
+                    owner text COLLATE "C" NOT NULL,
                     token bigint NOT NULL,
                     acquired_at bigint NOT NULL,
                     expires_at bigint NOT NULL

@@ -1,0 +1,142 @@
+@_spi(Implementing) public import Chronicle
+internal import Foundation
+internal import PostgresNIO
+
+/// Dead letters in the store's own database (table `chronicle_dead_letters`).
+///
+/// Ids come from the table's identity column, so they increase and are never
+/// reused, even after the newest entry is removed or all are purged, and
+/// parks from several app servers at once get distinct ids. Consumer names are
+/// compared by their bytes (the "C" collation). The time of a park or a
+/// failed retry is the app's clock, as in the SQLite store.
+///
+/// ```swift
+/// for letter in try await store.deadLetters.deadLetters(consumer: nil, limit: 20) {
+///     print(letter.consumer, letter.position, letter.error)
+/// }
+/// ```
+public struct PostgresDeadLetterStore: DeadLetterStore, DeadLetterCounting {
+    let store: PostgresEventStore
+
+    private static let columns = "id, consumer, position, event_id, stream, type, error, attempts, failed_at"
+
+    @discardableResult
+    public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
+        try AppendValidation.checkAttempts(attempts)
+        let failedAt = PostgresTime.now()
+        let letters = try await fetch(
+            """
+            INSERT INTO chronicle_dead_letters (consumer, position, event_id, stream, type, error, attempts, failed_at)
+            VALUES (\(consumer), \(event.position.rawValue), \(event.id), \(event.stream.description), \(event.type),
+                \(error), \(Int64(attempts)), \(failedAt))
+            RETURNING \(unescaped: Self.columns)
+            """)
+        guard let letter = letters.first else {
+            throw EventStoreError(code: .storageUnavailable, message: "PostgreSQL returned no row for a parked event")
+        }
+        return letter
+    }
+
+    public func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter] {
+        try AppendValidation.checkLimit(limit)
+        if let consumer {
+            return try await fetch(
+                """
+                SELECT \(unescaped: Self.columns) FROM chronicle_dead_letters WHERE consumer = \(consumer)
+                ORDER BY id LIMIT \(Int64(limit))
+                """)
+        }
+        return try await fetch(
+            "SELECT \(unescaped: Self.columns) FROM chronicle_dead_letters ORDER BY id LIMIT \(Int64(limit))")
+    }
+
+    public func deadLetter(id: Int64) async throws -> DeadLetter? {
+        try await fetch("SELECT \(unescaped: Self.columns) FROM chronicle_dead_letters WHERE id = \(id)").first
+    }
+
+    @discardableResult
+    public func recordFailedRetry(id: Int64, error: String) async throws -> DeadLetter? {
+        try await fetch(
+            """
+            UPDATE chronicle_dead_letters SET attempts = attempts + 1, error = \(error), failed_at = \(PostgresTime.now())
+            WHERE id = \(id) RETURNING \(unescaped: Self.columns)
+            """
+        ).first
+    }
+
+    /// The number of entries of each consumer that has any.
+    ///
+    /// ```swift
+    /// for (consumer, count) in try await store.deadLetters.countsByConsumer() { print(consumer, count) }
+    /// ```
+    ///
+    /// - Returns: Entry counts keyed by consumer name.
+    /// - Throws: `EventStoreError` on a storage failure.
+    public func countsByConsumer() async throws -> [String: Int] {
+        try Task.checkCancellation()
+        return try await store.database.withConnection { connection in
+            var counts: [String: Int] = [:]
+            let rows = try await connection.query(
+                "SELECT consumer, count(*) FROM chronicle_dead_letters GROUP BY consumer", logger: store.database.logger)
+            for try await (consumer, count) in rows.decode((String, Int64).self) { counts[consumer] = Int(count) }
+            return counts
+        }
+    }
+
+    public func count(consumer: String?) async throws -> Int {
+        if let consumer {
+            return Int(try await store.scalar("SELECT count(*) FROM chronicle_dead_letters WHERE consumer = \(consumer)"))
+        }
+        return Int(try await store.scalar("SELECT count(*) FROM chronicle_dead_letters"))
+    }
+
+    @discardableResult
+    public func remove(id: Int64) async throws -> Bool {
+        try await store.scalar(
+            "WITH gone AS (DELETE FROM chronicle_dead_letters WHERE id = \(id) RETURNING 1) SELECT count(*) FROM gone"
+        ) > 0
+    }
+
+    @discardableResult
+    public func purge(consumer: String?) async throws -> Int {
+        if let consumer {
+            return Int(
+                try await store.scalar(
+                    """
+                    WITH gone AS (DELETE FROM chronicle_dead_letters WHERE consumer = \(consumer) RETURNING 1)
+                    SELECT count(*) FROM gone
+                    """))
+        }
+        return Int(
+            try await store.scalar(
+                "WITH gone AS (DELETE FROM chronicle_dead_letters RETURNING 1) SELECT count(*) FROM gone"))
+    }
+
+    /// Runs a query that returns dead-letter rows (``columns``) and decodes them.
+    private func fetch(_ query: PostgresQuery) async throws -> [DeadLetter] {
+        try Task.checkCancellation()
+        return try await store.database.withConnection { connection in
+            var letters: [DeadLetter] = []
+            let rows = try await connection.query(query, logger: store.database.logger)
+            for try await (id, consumer, position, eventId, stream, type, error, attempts, failedAt) in rows.decode(
+                (Int64, String, Int64, UUID, String, String, String, Int64, Int64).self)
+            {
+                letters.append(
+                    DeadLetter(
+                        id: id, consumer: consumer, position: GlobalPosition(position), eventId: eventId,
+                        stream: try PostgresRowDecoding.streamName(stream), type: type, error: error,
+                        attempts: Int(attempts), failedAt: PostgresTime.date(failedAt)))
+            }
+            return letters
+        }
+    }
+}
+
+extension PostgresEventStore {
+    /// Dead letters kept in this store's database.
+    ///
+    /// ```swift
+    /// let stuck = try await store.deadLetters.count(consumer: nil)
+    /// ```
+    public var deadLetters: PostgresDeadLetterStore { PostgresDeadLetterStore(store: self) }
+}
