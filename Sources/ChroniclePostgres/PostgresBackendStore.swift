@@ -1,8 +1,9 @@
 public import Chronicle
 
 /// A PostgreSQL store opened by ``PostgresBackend``: the ``PostgresEventStore``
-/// and the stores in its database (checkpoints, dead letters, snapshots), with
-/// its schema version.
+/// and the stores in its database (checkpoints, dead letters with their counts
+/// per consumer, snapshots with their catalog; leases through the event store's
+/// `LeaseProviding`), with its schema version.
 ///
 /// ```swift
 /// let opened = try await PostgresBackend().open(location, access: .existing)
@@ -29,11 +30,11 @@ public struct PostgresBackendStore: BackendStore, SchemaVersionReporting {
     /// The ``PostgresEventStore``.
     public var events: any EventStore & StreamCatalog & EventStoreImporting { store }
     /// The database's checkpoints.
-    public var checkpoints: any CheckpointStore { PendingPostgresStores() }
+    public var checkpoints: any CheckpointStore { store.checkpoints }
     /// The database's dead letters.
-    public var deadLetters: any DeadLetterStore { PendingPostgresStores() }
+    public var deadLetters: any DeadLetterStore { store.deadLetters }
     /// The database's snapshots.
-    public var snapshots: any SnapshotStore { PendingPostgresStores() }
+    public var snapshots: any SnapshotStore { PostgresSnapshotStore(store) }
 
     /// Closes the store's pool; errors while closing are ignored.
     public func close() {

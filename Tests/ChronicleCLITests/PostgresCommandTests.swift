@@ -111,7 +111,7 @@ struct PostgresCommandTests {
         let closed = try Self.url(database: "postgres", port: port)
         let unreachable = try await Self.run(["streams", "list", "--store", closed], within: 5)
         Fixtures.expectFailure(
-            unreachable, status: 1, containing: "cannot reach PostgreSQL at postgres://chronicle:***@127.0.0.1:\(port)/postgres")
+            unreachable, status: 1, containing: "cannot reach PostgreSQL at postgres://chronicle:***@127.0.0.1:\(port)/postgres: connection refused")
 
         let missingName = "chronicle_missing_" + UUID().uuidString.prefix(8).lowercased()
         let missing = try Self.url(database: missingName)
