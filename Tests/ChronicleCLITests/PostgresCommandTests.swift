@@ -247,6 +247,13 @@ struct PostgresCommandTests {
             #expect(projections.outputLines.count == 1, "\(projections)")
             #expect(projections.outputLines.first?.hasPrefix(#"{"name":"payments-log","guarantee":"at-least-once""#) == true)
 
+            // The stores beside the log: checkpoints, dead letters, snapshots.
+            for arguments in [["checkpoints", "list", "--json"], ["dlq", "list", "--json"], ["snapshots", "list", "--json"]] {
+                let output = try await Self.run(arguments + ["--store", url])
+                #expect(output.status == 0, "\(arguments): \(output)")
+                #expect(output.outputLines.isEmpty, "\(arguments): \(output)")
+            }
+
             // What only SQLite has: one line and exit status 1.
             let index = try await Self.run(["category-index", "status", "--store", url])
             Fixtures.expectFailure(index, status: 1, containing: "PostgreSQL")
