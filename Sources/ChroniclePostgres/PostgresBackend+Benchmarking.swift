@@ -98,13 +98,24 @@ extension PostgresBackend {
             throw EventStoreError.invalidArgument("PostgreSQL durability must be full or normal, got '\(durability)'")
         }
         let name = try configuration(of: location).database
-        try await withMaintenanceConnection(location) { connection, logger in
-            let quoted = Self.quotedIdentifier(name)
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(quoted)"), logger: logger)
-            let comment = Self.benchMarker.replacingOccurrences(of: "'", with: "''")
-            try await connection.query(
-                PostgresQuery(unsafeSQL: "COMMENT ON DATABASE \(quoted) IS '\(comment)'"), logger: logger)
-        }
+        // CREATE DATABASE cannot share a transaction with its COMMENT: both run in
+        // a task of their own, so Ctrl-C cannot leave a database without the mark
+        // that lets removeStore(at:) drop it.
+        let backend = self
+        try await Task.detached {
+            try await backend.withMaintenanceConnection(location) { connection, logger in
+                let quoted = Self.quotedIdentifier(name)
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(quoted)"), logger: logger)
+                let comment = Self.benchMarker.replacingOccurrences(of: "'", with: "''")
+                do {
+                    try await connection.query(
+                        PostgresQuery(unsafeSQL: "COMMENT ON DATABASE \(quoted) IS '\(comment)'"), logger: logger)
+                } catch {
+                    _ = try? await connection.query(PostgresQuery(unsafeSQL: "DROP DATABASE \(quoted)"), logger: logger)
+                    throw error
+                }
+            }
+        }.value
         var options = options
         options.durability = durability
         return try await open(location, access: .createIfMissing, options: options)

@@ -96,6 +96,16 @@ struct PostgresCommandTests {
         return output
     }
 
+    /// Whether the server has a database of that name.
+    static func databaseExists(_ name: String) async throws -> Bool {
+        let exists = Found()
+        try await PostgresTestDatabase.admin(try PostgresTestDatabase.serverURL()) { connection, logger in
+            let rows = try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(name)", logger: logger)
+            for try await count in rows.decode(Int.self) { exists.value = count > 0 }
+        }
+        return exists.value
+    }
+
     // MARK: Errors
 
     /// A wrong password, a closed port and a missing database: one line naming
@@ -349,16 +359,37 @@ struct PostgresCommandTests {
         #expect(settings["store"] as? String == Self.masked(url))
         #expect((settings["postgresql"] as? String)?.isEmpty == false, "the server's version: \(settings)")
         #expect((object["projection-rebuild"] as? [String: Any])?["events"] as? Int ?? 0 > 0)
-        let exists = Found()
-        try await PostgresTestDatabase.admin(try PostgresTestDatabase.serverURL()) { connection, logger in
-            let rows = try await connection.query("SELECT count(*) FROM pg_database WHERE datname = \(name)", logger: logger)
-            for try await count in rows.decode(Int.self) { exists.value = count > 0 }
-        }
-        #expect(!exists.value, "the bench dropped \(name)")
+        #expect(try await !Self.databaseExists(name), "the bench dropped \(name)")
 
         try await Self.withDatabase { database in
             let refused = try await Self.run(["bench", "--scale", "0.01", "--store", database.url])
             Fixtures.expectFailure(refused, status: 2, containing: "'\(Self.masked(database.url))' exists")
         }
+    }
+
+    /// Ctrl-C during a workload stops the bench with 130 and drops the
+    /// database the workload was using.
+    @Test func anInterruptedBenchDropsItsDatabase() async throws {
+        let name = "chronicle_bench_" + UUID().uuidString.prefix(8).lowercased()
+        let bench = try ChronicleProcess.start([
+            "bench", "--scale", "1", "--workload", "append-single", "--store", try Self.url(database: name),
+        ])
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(120))
+            bench.signal(SIGKILL)
+        }
+        defer { watchdog.cancel() }
+        // The workload has begun once its database exists.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await !Self.databaseExists(name) {
+            try #require(ContinuousClock.now < deadline, "the bench created its database")
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        bench.signal(SIGINT)
+        let ended = await bench.wait()
+        #expect(ended.status == 130)
+        let errors = String(decoding: await bench.standardError.value, as: UTF8.self)
+        #expect(errors.contains("chronicle: error: interrupted"), "\(errors)")
+        #expect(try await !Self.databaseExists(name), "the interrupted bench dropped \(name)")
     }
 }

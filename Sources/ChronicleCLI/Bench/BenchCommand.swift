@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Chronicle
 internal import Foundation
+internal import Synchronization
 
 /// `chronicle bench`: measures appends, loads, replay, projection rebuild and
 /// subscription latency on fresh stores (SQLite files, or PostgreSQL databases).
@@ -79,14 +80,24 @@ struct BenchCommand: AsyncParsableCommand {
             out.line(out.styled(settings.text, .dim))
             out.flush()
         }
-        var report = BenchReport()
-        var results: [BenchResult] = []
-        for workload in selected {
-            try Task.checkCancellation()
-            let result = try await workload.run(bench)
-            results.append(result)
-            if !json { report.printRow(result, to: out) }
+        // Ctrl-C (or SIGTERM) cancels the workload in flight, whose store is
+        // then closed and removed (a PostgreSQL database dropped): nothing is left behind.
+        let collected = Mutex<[BenchResult]>([])
+        let json = json
+        let interrupted = try await Interruption.run {
+            var report = BenchReport()
+            for workload in selected {
+                try Task.checkCancellation()
+                let result = try await workload.run(bench)
+                collected.withLock { $0.append(result) }
+                if !json { report.printRow(result, to: out) }
+            }
         }
+        if interrupted {
+            out.flush()
+            throw CommandError(.interrupted, "interrupted: the workload in progress stopped and its store was removed")
+        }
+        let results = collected.withLock { $0 }
         settings.loadAfter = BenchSettings.loadAverage()
         if json {
             out.line(BenchReport.json(results, settings: settings).serialized())
