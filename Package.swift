@@ -78,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "ChronicleTool",
             dependencies: [
-                "ChronicleCLI", "ChronicleSQLite",
+                "ChronicleCLI", "ChronicleSQLite", "ChroniclePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,7 +95,7 @@ let package = Package(
         .executableTarget(
             name: "ChronicleCLITestApp",
             dependencies: [
-                "Chronicle", "ChronicleSQLite", "ChronicleCLI",
+                "Chronicle", "ChronicleSQLite", "ChroniclePostgres", "ChronicleCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -112,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "OrderProcessingApp",
             dependencies: [
-                "OrderDomain", "Chronicle", "ChronicleSQLite", "ChronicleCLI",
+                "OrderDomain", "Chronicle", "ChronicleSQLite", "ChroniclePostgres", "ChronicleCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
@@ -135,6 +135,16 @@ let package = Package(
             name: "ProcessTestSupport",
             dependencies: ["Chronicle"],
             path: "Tests/ProcessTestSupport"
+        ),
+        // Fresh databases on the PostgreSQL test server, for the store tests and the CLI tests.
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: [
+                "ChroniclePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PostgresTestSupport"
         ),
         .testTarget(
             name: "ChronicleTests",
@@ -166,7 +176,8 @@ let package = Package(
             name: "ChronicleCLITests",
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChronicleCLI", "ChronicleTool", "ChronicleTesting",
-                "ChronicleCLITestApp", "ProcessTestSupport",
+                "ChronicleCLITestApp", "ProcessTestSupport", "ChroniclePostgres", "PostgresTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -178,6 +189,7 @@ let package = Package(
             name: "ChroniclePostgresTests",
             dependencies: [
                 "Chronicle", "ChroniclePostgres", "ChronicleTesting", "ChronicleTestHelper", "ProcessTestSupport",
+                "PostgresTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -6,7 +6,7 @@ extension StoreLocation {
     ///
     /// - `sqlite:PATH` (or `sqlite://PATH`), or a bare path such as
     ///   `events.sqlite`: a SQLite store file, when the tool registers ChronicleSQLite's backend;
-    /// - `postgres://…` / `postgresql://…`: a PostgreSQL store, once a backend takes the scheme;
+    /// - `postgres://…` / `postgresql://…`: a PostgreSQL store, when the tool registers ChroniclePostgres's backend;
     /// - `SCHEME:…` for any other registered backend.
     ///
     /// ```swift

@@ -25,7 +25,8 @@ public struct StoreOptions: ParsableArguments, Sendable {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The store: sqlite:PATH (or a bare path); postgres://… is not supported yet. Defaults to $CHRONICLE_STORE.",
+            "The store: sqlite:PATH (or a bare path), or postgres://USER:PASSWORD@HOST:PORT/DATABASE where the tool "
+                + "ships PostgreSQL. Defaults to $CHRONICLE_STORE.",
             valueName: "location"))
     public var store: String?
 

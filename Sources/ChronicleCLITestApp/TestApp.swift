@@ -12,10 +12,24 @@ struct TestApp: AsyncParsableCommand {
         subcommands: ChronicleCommands.storeCommands(projections: TestProjections.self))
 }
 
+/// On a SQLite store: `order-totals` (exactly-once, in the store's file) and
+/// `payments-log` (at-least-once, in PATH.payments). On any other backend
+/// (PostgreSQL): `payments-log` only, in the SQLite file TEST_APP_PAYMENTS names,
+/// with its checkpoint and dead letters in the store.
 enum TestProjections: ProjectionCatalog {
-    static func projections(in store: SQLiteEventStore) async throws -> [any RunnableProjection] {
+    static func projections(in opened: any BackendStore) async throws -> [any RunnableProjection] {
         var configuration = Configuration()
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = OFF") }
+        guard let store = (opened as? SQLiteBackendStore)?.store else {
+            guard let path = ProcessInfo.processInfo.environment["TEST_APP_PAYMENTS"], !path.isEmpty else {
+                throw CommandError(.failure, "set TEST_APP_PAYMENTS to the payments file for a store that is not SQLite")
+            }
+            let payments = try DatabaseQueue(path: path, configuration: configuration)
+            return [
+                CheckpointedProjection(
+                    PaymentsLog(database: payments), checkpoints: opened.checkpoints, deadLetters: opened.deadLetters)
+            ]
+        }
         let payments = try DatabaseQueue(path: store.path + ".payments", configuration: configuration)
         return [store.exactlyOnce(OrderTotals()), store.atLeastOnce(PaymentsLog(database: payments))]
     }

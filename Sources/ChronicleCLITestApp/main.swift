@@ -6,8 +6,11 @@
 //
 // `order-totals` is exactly-once (a table in the store's file); `payments-log`
 // is at-least-once (a table in PATH.payments, another SQLite file). Both fail
-// on the event types listed in TEST_APP_FAIL_TYPES (comma-separated).
+// on the event types listed in TEST_APP_FAIL_TYPES (comma-separated). On a
+// PostgreSQL store (postgres://…) only `payments-log` runs, in the SQLite file
+// TEST_APP_PAYMENTS names.
 import ChronicleCLI
+import ChroniclePostgres
 import ChronicleSQLite
 
-await CommandRunner.main(TestApp.self, backends: [SQLiteBackend()])
+await CommandRunner.main(TestApp.self, backends: [SQLiteBackend(), PostgresBackend()])

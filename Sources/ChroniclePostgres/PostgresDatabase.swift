@@ -38,19 +38,34 @@ final class PostgresDatabase: Sendable {
     }
 
     /// Connects, checks the server answers, and starts the pool.
-    static func open(_ configuration: PostgresConfiguration, logger: Logger) async throws -> PostgresDatabase {
+    ///
+    /// - Parameters:
+    ///   - configuration: Where the database is.
+    ///   - startupParameters: Session settings every connection starts with
+    ///     (`default_transaction_read_only`, `synchronous_commit`).
+    ///   - logger: Where the pool logs.
+    static func open(
+        _ configuration: PostgresConfiguration, startupParameters: [(String, String)] = [], logger: Logger
+    ) async throws -> PostgresDatabase {
         let tls = try tlsConfiguration(configuration)
-        // One connection first, with a time limit, for a clear error.
-        try await probe(configuration, tls: tls, logger: logger)
         var clientConfiguration = PostgresClient.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.username,
             password: configuration.password, database: configuration.database,
             tls: tls.map { configuration.tls == .prefer ? .prefer($0) : .require($0) } ?? .disable)
         clientConfiguration.options.maximumConnections = configuration.maximumConnections
         clientConfiguration.options.connectTimeout = configuration.connectTimeout
+        clientConfiguration.options.additionalStartupParameters = startupParameters
         let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
         let runner = await run(client)
-        return PostgresDatabase(configuration: configuration, client: client, logger: logger, runner: runner)
+        let database = PostgresDatabase(configuration: configuration, client: client, logger: logger, runner: runner)
+        do {
+            // One connection first, with a time limit, for a clear error.
+            try await probe(configuration, tls: tls, startupParameters: startupParameters, logger: logger)
+        } catch {
+            database.close()
+            throw error
+        }
+        return database
     }
 
     /// Stops the pool; queries after this fail.
@@ -111,7 +126,7 @@ final class PostgresDatabase: Sendable {
     }
 
     /// The TLS settings for the mode (nil: plain TCP).
-    private static func tlsConfiguration(_ configuration: PostgresConfiguration) throws -> TLSConfiguration? {
+    static func tlsConfiguration(_ configuration: PostgresConfiguration) throws -> TLSConfiguration? {
         switch configuration.tls {
         case .disable:
             return nil
@@ -126,8 +141,44 @@ final class PostgresDatabase: Sendable {
 
     /// Connects once and runs `SELECT 1`, within the connect timeout.
     private static func probe(
-        _ configuration: PostgresConfiguration, tls: TLSConfiguration?, logger: Logger
+        _ configuration: PostgresConfiguration, tls: TLSConfiguration?, startupParameters: [(String, String)],
+        logger: Logger
     ) async throws {
+        let connectionConfiguration = try Self.connectionConfiguration(
+            configuration, tls: tls, startupParameters: startupParameters)
+        let timeout = configuration.connectTimeout
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    let connection = try await PostgresConnection.connect(
+                        configuration: connectionConfiguration, id: 0, logger: logger)
+                    do {
+                        try await connection.query("SELECT 1", logger: logger)
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
+                    try await connection.close()
+                }
+                group.addTask {
+                    // Login can hang where the TCP connect did not (a server stuck at startup).
+                    try await Task.sleep(for: timeout + .seconds(1))
+                    throw EventStoreError(
+                        code: .storageUnavailable,
+                        message: "PostgreSQL at \(configuration) did not answer within \(timeout)")
+                }
+                try await group.next()
+                group.cancelAll()
+            }
+        } catch {
+            throw PostgresErrorMapping.map(error, location: configuration)
+        }
+    }
+
+    /// The settings of one connection (not pooled) to `configuration`'s database.
+    static func connectionConfiguration(
+        _ configuration: PostgresConfiguration, tls: TLSConfiguration?, startupParameters: [(String, String)]
+    ) throws -> PostgresConnection.Configuration {
         let connectionTLS: PostgresConnection.Configuration.TLS
         do {
             switch (tls, configuration.tls) {
@@ -144,33 +195,7 @@ final class PostgresDatabase: Sendable {
             password: configuration.password, database: configuration.database, tls: connectionTLS)
         let (seconds, attoseconds) = configuration.connectTimeout.components
         connectionConfiguration.options.connectTimeout = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-        let timeout = configuration.connectTimeout
-        let probeConfiguration = connectionConfiguration
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    let connection = try await PostgresConnection.connect(
-                        configuration: probeConfiguration, id: 0, logger: logger)
-                    do {
-                        try await connection.query("SELECT 1", logger: logger)
-                    } catch {
-                        try? await connection.close()
-                        throw error
-                    }
-                    try await connection.close()
-                }
-                group.addTask {
-                    // Login can hang where the TCP connect did not (a server stuck at startup).
-                    try await Task.sleep(for: timeout + .seconds(1))
-                    throw EventStoreError(
-                        code: .storageUnavailable,
-                        message: "PostgreSQL at \(configuration.host):\(configuration.port) did not answer within \(timeout)")
-                }
-                try await group.next()
-                group.cancelAll()
-            }
-        } catch {
-            throw PostgresErrorMapping.map(error, location: configuration)
-        }
+        connectionConfiguration.options.additionalStartupParameters = startupParameters
+        return connectionConfiguration
     }
 }

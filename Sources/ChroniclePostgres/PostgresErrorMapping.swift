@@ -26,7 +26,8 @@ enum PostgresErrorMapping {
     /// Maps an error met while opening or using the store at `location`.
     static func map(_ error: any Error, location: PostgresConfiguration) -> any Error {
         if error is EventStoreError || error is CancellationError { return error }
-        let server = "PostgreSQL at \(location.host):\(location.port)"
+        // The whole location (password masked), so a message names the database too.
+        let server = "PostgreSQL at \(location)"
         guard let psql = error as? PSQLError else {
             return EventStoreError(
                 code: .storageUnavailable, message: "\(server) failed: \(error)", cause: error)
@@ -56,10 +57,9 @@ enum PostgresErrorMapping {
             break
         }
         switch psql.code {
-        case .connectionError:
-            let underlying = psql.underlying.map { "\($0)" } ?? "no connection"
+        case .connectionError, .serverClosedConnection:
             return EventStoreError(
-                code: .storageUnavailable, message: "cannot reach \(server): \(underlying)", cause: error)
+                code: .storageUnavailable, message: "cannot reach \(server): \(connectionFailure(psql))", cause: error)
         case .sslUnsupported:
             return EventStoreError(
                 code: .storageUnavailable,
@@ -72,5 +72,20 @@ enum PostgresErrorMapping {
             return EventStoreError(
                 code: .storageUnavailable, message: "\(server) failed: \(reason(error))", cause: error)
         }
+    }
+
+    /// What went wrong connecting, in a few words when NIO's description is
+    /// one of the usual ones (it nests every attempt's error in one long line).
+    static func connectionFailure(_ error: PSQLError) -> String {
+        if error.code == .serverClosedConnection && error.underlying == nil { return "the server closed the connection" }
+        let text = error.underlying.map { "\($0)" } ?? "no connection"
+        for (fragment, short) in [
+            ("Connection refused", "connection refused"), ("No route to host", "no route to host"),
+            ("Network is unreachable", "network is unreachable"), ("timed out", "connection timed out"),
+            ("connectTimeout", "connection timed out"),
+        ] where text.contains(fragment) {
+            return short
+        }
+        return text
     }
 }

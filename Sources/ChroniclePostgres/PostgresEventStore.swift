@@ -53,6 +53,14 @@ public final class PostgresEventStore: EventStore, Sendable {
         public var maximumEventSize: Int
         /// Whether opening may create the tables in an empty database.
         public var createIfMissing: Bool
+        /// Whether the store only reads: its connections start with
+        /// `default_transaction_read_only=on`, so any write fails
+        /// (``EventStoreError/Code/readOnly``), and opening neither creates nor
+        /// migrates tables (a store that needs migrating is refused with
+        /// ``EventStoreError/Code/schemaTooOld``).
+        public var readOnly: Bool
+        /// How commits wait for the server's disk (default ``PostgresDurability/full``).
+        public var durability: PostgresDurability
         /// Where the store logs (connections, notifications).
         public var logger: Logger
         /// The longest a waiting subscriber goes without checking the head
@@ -71,19 +79,31 @@ public final class PostgresEventStore: EventStore, Sendable {
         /// - Parameters:
         ///   - maximumEventSize: The largest event an append accepts.
         ///   - createIfMissing: Whether opening may create the tables.
+        ///   - readOnly: Whether the store only reads (its sessions are read-only).
+        ///   - durability: How commits wait for the server's disk.
         ///   - logger: Where the store logs.
         ///   - fallbackPollInterval: The longest pause between two checks of the head while waiting.
         ///   - lockMetricsInterval: How often the append lock is sampled into metrics.
         public init(
-            maximumEventSize: Int = NewEvent.defaultMaximumSize, createIfMissing: Bool = true,
-            logger: Logger = PostgresEventStore.defaultLogger, fallbackPollInterval: Duration = .milliseconds(500),
-            lockMetricsInterval: Duration? = .seconds(10)
+            maximumEventSize: Int = NewEvent.defaultMaximumSize, createIfMissing: Bool = true, readOnly: Bool = false,
+            durability: PostgresDurability = .full, logger: Logger = PostgresEventStore.defaultLogger,
+            fallbackPollInterval: Duration = .milliseconds(500), lockMetricsInterval: Duration? = .seconds(10)
         ) {
             self.fallbackPollInterval = fallbackPollInterval
             self.lockMetricsInterval = lockMetricsInterval
             self.maximumEventSize = maximumEventSize
             self.createIfMissing = createIfMissing
+            self.readOnly = readOnly
+            self.durability = durability
             self.logger = logger
+        }
+
+        /// The session settings every connection of the store starts with.
+        var startupParameters: [(String, String)] {
+            var parameters: [(String, String)] = []
+            if readOnly { parameters.append(("default_transaction_read_only", "on")) }
+            if let setting = durability.synchronousCommit { parameters.append(("synchronous_commit", setting)) }
+            return parameters
         }
     }
 
@@ -98,7 +118,10 @@ public final class PostgresEventStore: EventStore, Sendable {
     ///   - options: The store's settings.
     /// - Throws: ``EventStoreError``: `invalidArgument` for a bad URL;
     ///   `storageUnavailable` for a server that cannot be reached, a refused
-    ///   login or a missing database; `schemaTooNew` for a newer schema.
+    ///   login or a missing database; `notAChronicleStore` for a database
+    ///   without the store's tables when `options` may not create them;
+    ///   `schemaTooNew` for a newer schema; `schemaTooOld` for an older one
+    ///   when `options` are read-only.
     public convenience init(url: String, options: Options = Options()) async throws {
         try await self.init(configuration: PostgresConfiguration(url: url), options: options)
     }
@@ -117,10 +140,12 @@ public final class PostgresEventStore: EventStore, Sendable {
     public init(configuration: PostgresConfiguration, options: Options = Options()) async throws {
         self.configuration = configuration
         self.options = options
-        let database = try await PostgresDatabase.open(configuration, logger: options.logger)
+        let database = try await PostgresDatabase.open(
+            configuration, startupParameters: options.startupParameters, logger: options.logger)
         do {
             wasCreated = try await PostgresSchema.migrate(
-                database, create: options.createIfMissing, location: configuration)
+                database, create: options.createIfMissing && !options.readOnly, readOnly: options.readOnly,
+                location: configuration)
         } catch {
             database.close()
             throw PostgresErrorMapping.map(error, location: configuration)

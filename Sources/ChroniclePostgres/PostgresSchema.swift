@@ -142,9 +142,10 @@ enum PostgresSchema {
     /// database to be set up) and returns whether tables were created.
     ///
     /// - Throws: `notAChronicleStore` for a database without the tables when
-    ///   `create` is false; `schemaTooNew` for a newer schema.
+    ///   `create` is false; `schemaTooNew` for a newer schema; `schemaTooOld`
+    ///   for an older one when `readOnly` (nothing is written then).
     static func migrate(
-        _ database: PostgresDatabase, create: Bool, location: PostgresConfiguration
+        _ database: PostgresDatabase, create: Bool, readOnly: Bool = false, location: PostgresConfiguration
     ) async throws -> Bool {
         let logger = database.logger
         return try await database.transaction { connection in
@@ -157,10 +158,16 @@ enum PostgresSchema {
                         + "this Chronicle knows versions up to \(currentVersion): upgrade Chronicle")
             }
             if version == currentVersion { return false }
-            if version == 0, !create {
+            if version == 0, !create || readOnly {
                 throw EventStoreError(
                     code: .notAChronicleStore,
                     message: "no store in \(location): create one with 'chronicle init --store \(location)'")
+            }
+            if readOnly {
+                throw EventStoreError(
+                    code: .schemaTooOld,
+                    message: "the store at \(location) has schema version \(version) and needs migrating to "
+                        + "\(currentVersion), which a read-only open does not do: open it for writing once")
             }
             if version == 0 {
                 try await connection.query(

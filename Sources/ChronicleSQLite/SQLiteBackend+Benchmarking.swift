@@ -10,15 +10,18 @@ extension SQLiteBackend {
     public var durabilities: [String] { SQLiteDurability.allCases.map(\.rawValue) }
 
     /// The version of the SQLite library GRDB links.
-    public var engineVersion: String? {
-        (try? DatabaseQueue().read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") }).flatMap { $0 }
+    ///
+    /// - Parameter location: Not used: every file has the same library.
+    /// - Returns: The library's version.
+    public func engineVersion(at location: StoreLocation) async -> String? {
+        (try? await DatabaseQueue().read { db in try String.fetchOne(db, sql: "SELECT sqlite_version()") }).flatMap { $0 }
     }
 
     /// `DIRECTORY/bench.sqlite`.
     ///
     /// - Parameter directory: An empty directory.
     /// - Returns: A `sqlite` location in it.
-    public func temporaryLocation(in directory: String) -> StoreLocation {
+    public func temporaryLocation(in directory: String) -> StoreLocation? {
         .sqlite(path: (directory as NSString).appendingPathComponent("bench.sqlite"))
     }
 
@@ -26,14 +29,14 @@ extension SQLiteBackend {
     ///
     /// - Parameter location: A `sqlite` location.
     /// - Returns: `true` when something is there.
-    public func storeExists(at location: StoreLocation) -> Bool {
+    public func storeExists(at location: StoreLocation) async -> Bool {
         FileManager.default.fileExists(atPath: location.address)
     }
 
     /// Removes the store file and its `-wal`, `-shm` and `-journal` companions.
     ///
     /// - Parameter location: A `sqlite` location.
-    public func removeStore(at location: StoreLocation) {
+    public func removeStore(at location: StoreLocation) async {
         for suffix in ["", "-wal", "-shm", "-journal"] {
             try? FileManager.default.removeItem(atPath: location.address + suffix)
         }

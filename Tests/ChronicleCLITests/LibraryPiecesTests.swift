@@ -47,6 +47,13 @@ struct LibraryPiecesTests {
         #expect(try sqlite.location(parsing: "sqlite:~/events.sqlite") == .sqlite(path: NSHomeDirectory() + "/events.sqlite"))
         let postgres = StoreLocation(scheme: "postgres", address: "postgres://ada:secret@db:5432/events")
         #expect(postgres.description == "postgres://ada:***@db:5432/events")
+        // A password URLComponents cannot parse ('#', '/') is masked all the same, with more around it if need be.
+        for (address, written) in [
+            ("postgres://ada:se#cr/et@db/events", "postgres://ada:***@db/events"),
+            ("postgres://ada:a/b@c@db:5432/events", "postgres://ada:***@db:5432/events"),
+        ] {
+            #expect(StoreLocation(scheme: "postgres", address: address).description == written)
+        }
         // Found by the store-location fuzz checks: the written form of a path
         // starting with "//" lost those slashes ("sqlite:////srv/x" named "//srv/x"
         // but was written "sqlite://srv/x", which names "srv/x").

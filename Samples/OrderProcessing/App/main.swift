@@ -1,5 +1,6 @@
 // order-processing: the Chronicle sample app. See Samples/OrderProcessing/README.md.
 import ChronicleCLI
+import ChroniclePostgres
 import ChronicleSQLite
 import Foundation
 
@@ -9,4 +10,4 @@ if ProcessInfo.processInfo.environment[StoreOptions.environmentVariable] == nil 
     setenv(StoreOptions.environmentVariable, ShopOptions.defaultStore, 0)
 }
 
-await CommandRunner.main(OrderProcessingCommand.self, backends: [SQLiteBackend()])
+await CommandRunner.main(OrderProcessingCommand.self, backends: [SQLiteBackend(), PostgresBackend()])

@@ -7,38 +7,48 @@
 /// store's own database) is asked of the backend.
 ///
 /// ```swift
-/// if let bench = backend as? any StoreBenchmarking {
+/// if let bench = backend as? any StoreBenchmarking, try await !bench.storeExists(at: location) {
 ///     let store = try await bench.openForBenchmark(location, durability: bench.durabilities[0])
-///     defer { store.close(); bench.removeStore(at: location) }
+///     store.close()
+///     await bench.removeStore(at: location)
 /// }
 /// ```
 public protocol StoreBenchmarking: StoreBackend {
     /// The durability settings the backend's stores take, the default first
-    /// (SQLite: `full`, `normal`).
+    /// (SQLite and PostgreSQL: `full`, `normal`).
     var durabilities: [String] { get }
 
     /// The version of the database engine under the backend (SQLite's library
-    /// version), printed with the figures; `nil` when unknown.
-    var engineVersion: String? { get }
+    /// version, the PostgreSQL server's), printed with the figures.
+    ///
+    /// - Parameter location: Where the bench's stores go (a server's URL
+    ///   names the server asked).
+    /// - Returns: The version, or `nil` when unknown.
+    func engineVersion(at location: StoreLocation) async -> String?
 
-    /// A location for fresh stores inside a temporary directory.
+    /// A location for fresh stores inside a temporary directory, or `nil`
+    /// for a backend whose stores need a server the user names (`--store`).
     ///
     /// - Parameter directory: An empty directory the bench removes afterwards.
-    /// - Returns: A location in it.
-    func temporaryLocation(in directory: String) -> StoreLocation
+    /// - Returns: A location in it, or `nil`.
+    func temporaryLocation(in directory: String) -> StoreLocation?
 
     /// Whether a store (or anything else) is already at a location: the bench
     /// refuses to overwrite it.
     ///
     /// - Parameter location: A location of this backend.
     /// - Returns: `true` when something is there.
-    func storeExists(at location: StoreLocation) -> Bool
+    /// - Throws: ``EventStoreError`` when the location cannot be checked (a
+    ///   server that cannot be reached or refuses the login).
+    func storeExists(at location: StoreLocation) async throws -> Bool
 
     /// Removes the store at a location with everything it keeps beside it;
-    /// errors are ignored.
+    /// errors are ignored. (A backend may leave alone what
+    /// ``openForBenchmark(_:durability:)`` did not create.) Runs to the end even
+    /// when the calling task is cancelled (Ctrl-C), so nothing is left behind.
     ///
     /// - Parameter location: A location of this backend.
-    func removeStore(at location: StoreLocation)
+    func removeStore(at location: StoreLocation) async
 
     /// Opens (creating) a store for a workload.
     ///

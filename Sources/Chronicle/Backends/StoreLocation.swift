@@ -42,10 +42,22 @@ public struct StoreLocation: Hashable, Sendable, CustomStringConvertible {
     /// ```
     public var description: String {
         if let schemeEnd = address.range(of: "://"), !address[..<schemeEnd.lowerBound].contains("/") {
-            guard var components = URLComponents(string: address), components.password != nil else { return address }
+            guard var components = URLComponents(string: address) else { return Self.maskingUnparsed(address) }
+            guard components.password != nil else { return address }
             components.password = "***"
-            return components.string ?? address
+            return components.string ?? Self.maskingUnparsed(address)
         }
         return address.utf8.starts(with: "//".utf8) ? "\(scheme)://\(address)" : "\(scheme):\(address)"
+    }
+
+    /// A URL that does not parse (a password with `#`, `/` or `?` in it, say)
+    /// with everything from the first `:` after `://` to the last `@` masked:
+    /// more than the password, perhaps, but never less.
+    private static func maskingUnparsed(_ url: String) -> String {
+        guard let schemeEnd = url.range(of: "://"), let at = url.range(of: "@", options: .backwards),
+            at.lowerBound > schemeEnd.upperBound,
+            let colon = url[schemeEnd.upperBound..<at.lowerBound].firstIndex(of: ":")
+        else { return url }
+        return String(url[..<colon]) + ":***" + String(url[at.lowerBound...])
     }
 }

@@ -1,18 +1,24 @@
 internal import ArgumentParser
 internal import Chronicle
 internal import Foundation
+internal import Synchronization
 
 /// `chronicle bench`: measures appends, loads, replay, projection rebuild and
-/// subscription latency on fresh SQLite stores.
+/// subscription latency on fresh stores (SQLite files, or PostgreSQL databases).
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure appends, loads, replay, projection rebuild and subscription latency.",
         discussion: ChronicleCommands.discussion(
             """
-            Each workload runs on a fresh SQLite store through the typed aggregate API (an Order domain of \
-            OrderPlaced, ItemAdded and OrderPaid events): creating and encoding events is timed, as an app pays \
-            for it. Measure a release build (swift build -c release) on a quiet machine, and repeat runs.
+            Each workload runs on a fresh store (a temporary SQLite file unless --store names another place) \
+            through the typed aggregate API (an Order domain of OrderPlaced, ItemAdded and OrderPaid events): \
+            creating and encoding events is timed, as an app pays for it. Measure a release build \
+            (swift build -c release) on a quiet machine, and repeat runs.
+
+            With --store postgres://…, the URL names a database that must not exist: each workload creates it \
+            (the role needs CREATEDB and must be able to connect to the server's 'postgres' database), and drops \
+            it afterwards, also when the run fails or is interrupted.
 
             WORKLOADS
             \(BenchWorkload.allCases.map { "  \($0.rawValue.padding(toLength: 21, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
@@ -26,12 +32,13 @@ struct BenchCommand: AsyncParsableCommand {
               chronicle bench --durability normal --workload append-single append-stream
               chronicle bench --scale 0.1 --json | jq '."append-concurrent".events_per_s'
               chronicle bench --store sqlite:/mnt/ssd/bench.sqlite
+              chronicle bench --store postgres://bench:secret@db.internal/chronicle_bench
             """))
 
     @Option(
         help: ArgumentHelp(
-            "Where each workload's fresh store goes: sqlite:PATH, a file that must not exist (created and removed "
-                + "for each workload). A temporary file by default.",
+            "Where each workload's fresh store goes: sqlite:PATH, a file, or postgres://…, a database, that must "
+                + "not exist (created and removed for each workload). A temporary file by default.",
             valueName: "location"))
     var store: String?
 
@@ -51,7 +58,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let selected = try selectedWorkloads()
-        let (backend, location, description, temporary) = try benchStore()
+        let (backend, location, description, temporary) = try await benchStore()
         defer { if let temporary { try? FileManager.default.removeItem(at: temporary) } }
         let durability = durability.lowercased()
         guard backend.durabilities.contains(durability) else {
@@ -61,7 +68,9 @@ struct BenchCommand: AsyncParsableCommand {
         }
         guard scale > 0, scale <= 100 else { throw CommandError(.badInput, "--scale must be above 0 and at most 100, got \(scale)") }
         let bench = BenchContext(scale: scale, backend: backend, durability: durability, location: location)
-        var settings = BenchSettings(store: description, backend: backend, durability: durability, scale: scale)
+        var settings = BenchSettings(
+            store: description, backend: backend, engineVersion: await backend.engineVersion(at: location),
+            durability: durability, scale: scale)
         let out = TextOutput.standardOutput
         let err = TextOutput.standardError
         if settings.build == "debug" {
@@ -71,14 +80,24 @@ struct BenchCommand: AsyncParsableCommand {
             out.line(out.styled(settings.text, .dim))
             out.flush()
         }
-        var report = BenchReport()
-        var results: [BenchResult] = []
-        for workload in selected {
-            try Task.checkCancellation()
-            let result = try await workload.run(bench)
-            results.append(result)
-            if !json { report.printRow(result, to: out) }
+        // Ctrl-C (or SIGTERM) cancels the workload in flight, whose store is
+        // then closed and removed (a PostgreSQL database dropped): nothing is left behind.
+        let collected = Mutex<[BenchResult]>([])
+        let json = json
+        let interrupted = try await Interruption.run {
+            var report = BenchReport()
+            for workload in selected {
+                try Task.checkCancellation()
+                let result = try await workload.run(bench)
+                collected.withLock { $0.append(result) }
+                if !json { report.printRow(result, to: out) }
+            }
         }
+        if interrupted {
+            out.flush()
+            throw CommandError(.interrupted, "interrupted: the workload in progress stopped and its store was removed")
+        }
+        let results = collected.withLock { $0 }
         settings.loadAfter = BenchSettings.loadAverage()
         if json {
             out.line(BenchReport.json(results, settings: settings).serialized())
@@ -107,28 +126,27 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// The backend, the store location, its description, and the temporary
     /// directory to remove afterwards.
-    private func benchStore() throws -> (any StoreBenchmarking, StoreLocation, String, URL?) {
+    private func benchStore() async throws -> (any StoreBenchmarking, StoreLocation, String, URL?) {
         let registry = StoreBackendRegistry.current
         guard let store else {
-            guard let backend = registry.backends.first(where: \.opensBarePaths) as? any StoreBenchmarking
-                ?? registry.backends.lazy.compactMap({ $0 as? any StoreBenchmarking }).first
-            else {
-                throw CommandError(.failure, "this tool registers no store backend that bench can measure")
-            }
+            let candidates = registry.backends.filter(\.opensBarePaths) + registry.backends.filter { !$0.opensBarePaths }
             let directory = FileManager.default.temporaryDirectory
                 .appendingPathComponent("chronicle-bench-\(UUID().uuidString)", isDirectory: true)
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            return (backend, backend.temporaryLocation(in: directory.path),
-                    "temporary file in \(FileManager.default.temporaryDirectory.path)", directory)
+            for case let backend as any StoreBenchmarking in candidates {
+                guard let location = backend.temporaryLocation(in: directory.path) else { continue }
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+                return (backend, location, "temporary file in \(FileManager.default.temporaryDirectory.path)", directory)
+            }
+            throw CommandError(.failure, "this tool registers no store backend that bench can measure without --store")
         }
         let location = try registry.location(parsing: store)
         guard let backend = try registry.backend(for: location) as? any StoreBenchmarking else {
             throw CommandError(.failure, "bench cannot measure \(try registry.backend(for: location).name) stores")
         }
-        if backend.storeExists(at: location) {
+        if try await backend.storeExists(at: location) {
             throw CommandError(
                 .badInput,
-                "'\(location.address)' exists: bench creates and removes a fresh store for each workload, so name a file that does not exist")
+                "'\(location)' exists: bench creates and removes a fresh store for each workload, so name one that does not exist")
         }
         return (backend, location, location.description, nil)
     }

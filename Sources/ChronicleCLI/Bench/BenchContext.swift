@@ -18,13 +18,28 @@ struct BenchContext: Sendable {
         max(minimum, Int((Double(count) * scale).rounded()))
     }
 
-    /// Runs `body` on a new, empty store, then closes and removes it.
+    /// Runs `body` on a new, empty store, then closes and removes it (also
+    /// when `body` throws or the run is interrupted).
     func withFreshStore<T>(_ body: (any BackendStore) async throws -> T) async throws -> T {
-        backend.removeStore(at: location)
-        defer { backend.removeStore(at: location) }
-        let store = try await backend.openForBenchmark(location, durability: durability)
-        defer { store.close() }
-        return try await body(store)
+        await backend.removeStore(at: location)
+        let store: any BackendStore
+        do {
+            store = try await backend.openForBenchmark(location, durability: durability)
+        } catch {
+            await backend.removeStore(at: location)
+            throw error
+        }
+        let result: T
+        do {
+            result = try await body(store)
+        } catch {
+            store.close()
+            await backend.removeStore(at: location)
+            throw error
+        }
+        store.close()
+        await backend.removeStore(at: location)
+        return result
     }
 
     /// The repository workloads use; `cache` keeps that many orders in memory.

@@ -19,7 +19,7 @@ struct BenchSettings: Sendable {
     /// The same after the last workload (set when the run ends).
     var loadAfter: [Double] = []
 
-    init(store: String, backend: any StoreBenchmarking, durability: String, scale: Double) {
+    init(store: String, backend: any StoreBenchmarking, engineVersion: String?, durability: String, scale: Double) {
         self.store = store
         self.durability = durability
         self.scale = scale
@@ -29,7 +29,7 @@ struct BenchSettings: Sendable {
             build = "release"
         #endif
         backendName = backend.name
-        engineVersion = backend.engineVersion ?? "unknown"
+        self.engineVersion = engineVersion ?? "unknown"
         processors = ProcessInfo.processInfo.activeProcessorCount
         loadBefore = Self.loadAverage()
     }

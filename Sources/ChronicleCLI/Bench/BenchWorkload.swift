@@ -31,7 +31,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .load: return "load (replay) a 1,000-event order: median of 50 loads"
         case .loadSnapshot: return "the same order loaded from a snapshot at its last version: median of 50"
         case .replayAll: return "read and decode the whole log (30,000 events) in order into typed events"
-        case .projectionRebuild: return "rebuild a projection counting events per type into a SQLite table"
+        case .projectionRebuild: return "rebuild a projection counting events per type into a table of the store"
         case .subscriptionLatency: return "from calling append to an in-process subscriber receiving it"
         case .codec: return "(only when named) encode and decode the events: JSONEventCodec, then Foundation's coders"
         case .storeAppend:

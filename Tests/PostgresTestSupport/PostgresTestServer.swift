@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+internal import Foundation
+public import Logging
 
 /// The PostgreSQL server every PostgreSQL test runs against: the throwaway one
 /// `Scripts/test.sh` starts (Scripts/postgres-server.sh), named by the
@@ -16,12 +16,12 @@ import Logging
 /// ```swift
 /// let server = try PostgresTestServer.endpoint   // host, port, username, password, "postgres"
 /// ```
-enum PostgresTestServer {
+public enum PostgresTestServer {
     /// The environment variable naming the server: `postgres://USER:PASSWORD@HOST:PORT/postgres`.
-    static let environmentVariable = "CHRONICLE_TEST_POSTGRES_URL"
+    public static let environmentVariable = "CHRONICLE_TEST_POSTGRES_URL"
 
     /// A logger that drops postgres-nio's messages (the errors it throws carry what a test needs).
-    static let logger = Logger(label: "chronicle.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    public static let logger = Logger(label: "chronicle.test.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The server's URL, from `CHRONICLE_TEST_POSTGRES_URL`.
     ///
@@ -29,14 +29,14 @@ enum PostgresTestServer {
     ///
     /// - Throws: ``PostgresTestServerError`` when the variable is unset or empty
     ///   ("set CHRONICLE_TEST_POSTGRES_URL or run Scripts/test.sh").
-    static var url: String {
+    public static var url: String {
         get throws(PostgresTestServerError) { try url(in: ProcessInfo.processInfo.environment) }
     }
 
     /// The server's URL split in its parts, from `CHRONICLE_TEST_POSTGRES_URL`.
     ///
     /// - Throws: ``PostgresTestServerError`` when the variable is unset, empty or not a `postgres://` URL.
-    static var endpoint: PostgresEndpoint {
+    public static var endpoint: PostgresEndpoint {
         get throws(PostgresTestServerError) { try PostgresEndpoint(url: url) }
     }
 
@@ -44,7 +44,7 @@ enum PostgresTestServer {
     ///
     /// - Parameter environment: Environment variables, as `ProcessInfo.environment` gives them.
     /// - Throws: ``PostgresTestServerError`` when `CHRONICLE_TEST_POSTGRES_URL` is unset or empty.
-    static func url(in environment: [String: String]) throws(PostgresTestServerError) -> String {
+    public static func url(in environment: [String: String]) throws(PostgresTestServerError) -> String {
         guard let value = environment[environmentVariable], !value.isEmpty else {
             throw PostgresTestServerError(
                 "no PostgreSQL server for the tests: set \(environmentVariable) or run Scripts/test.sh"
@@ -56,9 +56,9 @@ enum PostgresTestServer {
 
 /// Why the PostgreSQL tests cannot reach their server: the variable naming it is
 /// unset, or its URL lacks a part.
-struct PostgresTestServerError: Error, CustomStringConvertible, Sendable {
+public struct PostgresTestServerError: Error, CustomStringConvertible, Sendable {
     /// One line saying what is wrong and what to do.
-    var description: String
+    public var description: String
 
-    init(_ description: String) { self.description = description }
+    public init(_ description: String) { self.description = description }
 }

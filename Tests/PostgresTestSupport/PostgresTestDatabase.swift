@@ -1,5 +1,5 @@
-import Foundation
-import PostgresNIO
+internal import Foundation
+public import PostgresNIO
 
 /// A fresh, empty database of its own on the test server, for one test.
 ///
@@ -16,29 +16,35 @@ import PostgresNIO
 ///     }
 /// }
 /// ```
-struct PostgresTestDatabase: Sendable {
+public struct PostgresTestDatabase: Sendable {
     /// The server, the credentials and this database's name.
-    let endpoint: PostgresEndpoint
+    public let endpoint: PostgresEndpoint
     /// This database's place among those that may exist at once (``PostgresTestSlots``).
-    let slot: PostgresTestSlot
+    public let slot: PostgresTestSlot
+
+    /// A database at `endpoint` holding `slot`.
+    public init(endpoint: PostgresEndpoint, slot: PostgresTestSlot) {
+        self.endpoint = endpoint
+        self.slot = slot
+    }
 
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE`: the server's credentials, this database.
-    var url: String { endpoint.url }
-    var host: String { endpoint.host }
-    var port: Int { endpoint.port }
-    var username: String { endpoint.username }
-    var password: String? { endpoint.password }
+    public var url: String { endpoint.url }
+    public var host: String { endpoint.host }
+    public var port: Int { endpoint.port }
+    public var username: String { endpoint.username }
+    public var password: String? { endpoint.password }
     /// The database's name, `chronicle_test_` and 16 hex digits.
-    var database: String { endpoint.database }
+    public var database: String { endpoint.database }
     /// A postgres-nio configuration for this database (no TLS).
-    var configuration: PostgresConnection.Configuration { endpoint.configuration }
+    public var configuration: PostgresConnection.Configuration { endpoint.configuration }
 
     /// Makes a fresh database with a unique name on the server `CHRONICLE_TEST_POSTGRES_URL` names.
     ///
     /// - Returns: The new database; ``drop()`` it when done (or use ``withTestDatabase(isolation:_:)``).
     /// - Throws: ``PostgresTestServerError`` when the variable is unset or malformed; postgres-nio's
     ///   `PSQLError` when the server cannot be reached or refuses the `CREATE DATABASE`.
-    static func create() async throws -> PostgresTestDatabase {
+    public static func create() async throws -> PostgresTestDatabase {
         let server = try PostgresTestServer.endpoint
         await PostgresTestSlots.shared.acquire()
         let slot = PostgresTestSlot()
@@ -62,7 +68,7 @@ struct PostgresTestDatabase: Sendable {
     /// Dropping a database already dropped does nothing.
     ///
     /// - Throws: postgres-nio's `PSQLError` when the server cannot be reached or refuses the drop.
-    func drop() async throws {
+    public func drop() async throws {
         defer { slot.release() }
         let server = endpoint.with(database: "postgres")
         try await server.withConnection { connection in
@@ -78,7 +84,7 @@ struct PostgresTestDatabase: Sendable {
     /// - Returns: What `body` returns.
     /// - Throws: postgres-nio's `PSQLError` when the connection cannot be made, or what `body` throws.
     @discardableResult
-    func withConnection<Value>(
+    public func withConnection<Value>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Value
     ) async throws -> Value {
@@ -101,7 +107,7 @@ struct PostgresTestDatabase: Sendable {
 ///   after a thrown error is not reported over it).
 /// - Returns: What `body` returns.
 /// - Throws: What ``PostgresTestDatabase/create()``, `body` or ``PostgresTestDatabase/drop()`` throws.
-func withTestDatabase<Value>(
+public func withTestDatabase<Value>(
     isolation: isolated (any Actor)? = #isolation,
     _ body: (PostgresTestDatabase) async throws -> Value
 ) async throws -> Value {
@@ -119,7 +125,7 @@ func withTestDatabase<Value>(
 
 extension PostgresTestDatabase {
     /// Runs `body` on a connection of its own to this database (not the store's pool), with a logger.
-    func withConnection(_ body: (PostgresConnection, Logger) async throws -> Void) async throws {
+    public func withConnection(_ body: (PostgresConnection, Logger) async throws -> Void) async throws {
         try await withConnection { connection in try await body(connection, PostgresTestServer.logger) }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import PostgresNIO
+internal import Foundation
+internal import Logging
+public import PostgresNIO
 
 /// Where a PostgreSQL database is and how to log in to it: the parts of a
 /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` URL.
@@ -11,12 +11,12 @@ import PostgresNIO
 ///     try await connection.query("SELECT version()", logger: PostgresTestServer.logger).collect()
 /// }
 /// ```
-struct PostgresEndpoint: Sendable, Equatable {
-    var host: String
-    var port: Int
-    var username: String
-    var password: String?
-    var database: String
+public struct PostgresEndpoint: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
 
     /// Reads the parts of a `postgres://` (or `postgresql://`) URL, with Foundation's `URLComponents`.
     ///
@@ -24,7 +24,7 @@ struct PostgresEndpoint: Sendable, Equatable {
     ///
     /// - Parameter url: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, percent-encoded.
     /// - Throws: ``PostgresTestServerError`` naming what the URL lacks.
-    init(url: String) throws(PostgresTestServerError) {
+    public init(url: String) throws(PostgresTestServerError) {
         guard let components = URLComponents(string: url),
             let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
         else {
@@ -47,7 +47,7 @@ struct PostgresEndpoint: Sendable, Equatable {
         self.database = database
     }
 
-    init(host: String, port: Int, username: String, password: String?, database: String) {
+    public init(host: String, port: Int, username: String, password: String?, database: String) {
         self.host = host
         self.port = port
         self.username = username
@@ -56,7 +56,7 @@ struct PostgresEndpoint: Sendable, Equatable {
     }
 
     /// The URL of these parts, percent-encoded: `postgres://USER:PASSWORD@HOST:PORT/DATABASE`.
-    var url: String {
+    public var url: String {
         var components = URLComponents()
         components.scheme = "postgres"
         components.user = username
@@ -69,14 +69,14 @@ struct PostgresEndpoint: Sendable, Equatable {
     }
 
     /// The same server and credentials, another database.
-    func with(database: String) -> PostgresEndpoint {
+    public func with(database: String) -> PostgresEndpoint {
         var endpoint = self
         endpoint.database = database
         return endpoint
     }
 
     /// A postgres-nio configuration for these parts, without TLS (the test server listens on loopback).
-    var configuration: PostgresConnection.Configuration {
+    public var configuration: PostgresConnection.Configuration {
         PostgresConnection.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: .disable)
     }
@@ -94,7 +94,7 @@ struct PostgresEndpoint: Sendable, Equatable {
     /// - Throws: postgres-nio's `PSQLError` when the connection cannot be made (a wrong password,
     ///   a database that does not exist: `serverInfo[.sqlState]`), or what `body` throws.
     @discardableResult
-    func withConnection<Value>(
+    public func withConnection<Value>(
         isolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> Value
     ) async throws -> Value {

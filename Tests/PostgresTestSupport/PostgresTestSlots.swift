@@ -1,4 +1,4 @@
-import Chronicle
+internal import Chronicle
 
 /// Bounds how many test databases exist at once.
 ///
@@ -7,8 +7,8 @@ import Chronicle
 /// asks the server for more connections than it allows (`too many clients`).
 /// ``PostgresTestDatabase/create()`` takes a slot and ``PostgresTestDatabase/drop()``
 /// gives it back (once, however often it is called).
-final class PostgresTestSlots: Sendable {
-    static let shared = PostgresTestSlots(count: 12)
+public final class PostgresTestSlots: Sendable {
+    public static let shared = PostgresTestSlots(count: 12)
 
     private struct State {
         var free: Int
@@ -17,11 +17,11 @@ final class PostgresTestSlots: Sendable {
 
     private let state: Locked<State>
 
-    init(count: Int) {
+    public init(count: Int) {
         state = Locked(State(free: count))
     }
 
-    func acquire() async {
+    public func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let granted = state.withLock { state -> Bool in
                 if state.free > 0 {
@@ -35,7 +35,7 @@ final class PostgresTestSlots: Sendable {
         }
     }
 
-    func release() {
+    public func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             if state.waiters.isEmpty {
                 state.free += 1
@@ -48,10 +48,13 @@ final class PostgresTestSlots: Sendable {
 }
 
 /// One database's slot, given back once.
-final class PostgresTestSlot: Sendable {
+public final class PostgresTestSlot: Sendable {
     private let held = Locked(true)
 
-    func release() {
+    /// A slot; ``PostgresTestDatabase/create()`` takes one from ``PostgresTestSlots`` first.
+    public init() {}
+
+    public func release() {
         let wasHeld = held.withLock { held -> Bool in
             defer { held = false }
             return held

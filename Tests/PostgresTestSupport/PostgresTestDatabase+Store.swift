@@ -1,6 +1,6 @@
-import ChroniclePostgres
-import Logging
-import PostgresNIO
+public import ChroniclePostgres
+public import Logging
+public import PostgresNIO
 
 extension PostgresTestDatabase {
     /// Opens a store on the database (the caller closes it).
@@ -13,7 +13,7 @@ extension PostgresTestDatabase {
     /// - Parameter options: The store's options.
     /// - Returns: A store on this database; its tables are created when missing.
     /// - Throws: What `PostgresEventStore(url:options:)` throws.
-    func openStore(options: PostgresEventStore.Options = .init()) async throws -> PostgresEventStore {
+    public func openStore(options: PostgresEventStore.Options = .init()) async throws -> PostgresEventStore {
         // A small pool: many tests run at once against one server.
         try await PostgresEventStore(url: url + "?pool=4", options: options)
     }
@@ -25,7 +25,7 @@ extension PostgresTestDatabase {
     ///
     /// - Returns: The connection and ``PostgresTestServer/logger``.
     /// - Throws: postgres-nio's `PSQLError` when the connection cannot be made.
-    func connect() async throws -> (PostgresConnection, Logger) {
+    public func connect() async throws -> (PostgresConnection, Logger) {
         let connection = try await PostgresConnection.connect(
             configuration: configuration, id: .random(in: 1...Int.max), logger: PostgresTestServer.logger)
         return (connection, PostgresTestServer.logger)
@@ -47,7 +47,7 @@ extension PostgresTestDatabase {
 ///   - options: The store's options.
 ///   - body: The test's body, given the store and its database; its errors pass through unchanged.
 /// - Throws: What creating the database, opening the store, `body` or dropping the database throws.
-func withPostgresStore(
+public func withPostgresStore(
     options: PostgresEventStore.Options = .init(),
     isolation: isolated (any Actor)? = #isolation,
     _ body: (PostgresEventStore, PostgresTestDatabase) async throws -> Void
