@@ -88,6 +88,8 @@ let package = Package(
             name: "ChronicleTestHelper",
             dependencies: [
                 "Chronicle", "ChronicleSQLite", "ChroniclePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // An app's admin tool embedding ChronicleCLI with two projections, which the

@@ -1,4 +1,5 @@
 import Chronicle
+import ChroniclePostgres
 import ChronicleSQLite
 import Dispatch
 import Foundation
@@ -86,15 +87,31 @@ struct AnnouncingProjection<Base: RunnableProjection>: RunnableProjection {
 /// knows where it stands when it kills it.
 enum FollowCommand {
     static func run() async throws {
-        let path = requiredArgument("--store")
+        let location = requiredArgument("--store")
         let owner = requiredArgument("--owner")
-        let leaseMilliseconds = argument("--lease-ms").flatMap(Int.init) ?? 15_000
-        let batchSize = argument("--batch-size").flatMap(Int.init) ?? 100
         let delay = argument("--handler-delay-us").flatMap(UInt32.init) ?? 0
         let pauseAfter = argument("--pause-after").flatMap { Int64($0) }.map { GlobalPosition($0) }
-        let store = try await SQLiteEventStore(path: path)
-        let projection = AnnouncingProjection(
-            base: store.exactlyOnce(ApplicationCountProjection(owner: owner, delay: delay)), pauseAfter: pauseAfter)
+        if location.hasPrefix("postgres://") {
+            let store = try await PostgresEventStore(url: location)
+            let projection = AnnouncingProjection(
+                base: store.exactlyOnce(PostgresApplicationCountProjection(owner: owner, delay: delay)),
+                pauseAfter: pauseAfter)
+            try await follow(store: store, projection: projection, owner: owner)
+            store.close()
+        } else {
+            let store = try await SQLiteEventStore(path: location)
+            let projection = AnnouncingProjection(
+                base: store.exactlyOnce(ApplicationCountProjection(owner: owner, delay: delay)), pauseAfter: pauseAfter)
+            try await follow(store: store, projection: projection, owner: owner)
+            try store.close()
+        }
+        emit("stopped")
+    }
+
+    /// Runs the projection with a runner holding its lease until SIGTERM.
+    static func follow(store: some EventStore, projection: some RunnableProjection, owner: String) async throws {
+        let leaseMilliseconds = argument("--lease-ms").flatMap(Int.init) ?? 15_000
+        let batchSize = argument("--batch-size").flatMap(Int.init) ?? 100
         let runner = try ProjectionRunner(
             store: store, projections: [projection], batchSize: batchSize,
             leaseSettings: LeaseSettings(owner: owner, duration: .milliseconds(leaseMilliseconds)))
@@ -117,7 +134,5 @@ enum FollowCommand {
         try await running.value
         watching.cancel()
         await watching.value
-        try store.close()
-        emit("stopped")
     }
 }

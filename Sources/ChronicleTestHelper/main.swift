@@ -16,14 +16,14 @@
 //     With --file-log, runs the at-least-once `FileLogProjection` instead,
 //     which appends a line per event it is given to FILE (taking U µs per event).
 //
-//   ChronicleTestHelper follow --store PATH --owner NAME [--lease-ms L] [--batch-size B] [--handler-delay-us U] [--pause-after P]
+//   ChronicleTestHelper follow --store PATH|URL --owner NAME [--lease-ms L] [--batch-size B] [--handler-delay-us U] [--pause-after P]
 //     Runs the exactly-once `ApplicationCountProjection` (a row per event id with
 //     how often it was applied, and by which owner) with a projection runner
 //     that takes its lease as NAME (lasting L ms), until SIGTERM. Prints
 //     "state <state>" on each change of the runner's state (e.g. "state waiting:
 //     runs in A"), "batch <position>" after each committed batch, "stopped" at the end.
 //     With --pause-after P it prints "paused" after the batch ending at P and
-//     waits for a line on stdin.
+//     waits for a line on stdin. A postgres:// URL runs the same projection on PostgreSQL.
 //
 //   ChronicleTestHelper crash-writer --store PATH [--durability full|normal] [--tasks T]
 //     Appends forever from T concurrent tasks (singles, batches, multi-stream
