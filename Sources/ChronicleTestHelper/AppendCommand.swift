@@ -1,13 +1,25 @@
 import Chronicle
+import ChroniclePostgres
 import ChronicleSQLite
 import Foundation
 
 enum AppendCommand {
     static func run() async throws {
-        let path = requiredArgument("--store")
+        let location = requiredArgument("--store")
         let writer = requiredArgument("--writer")
         guard let count = argument("--count").flatMap(Int.init) else { fail("--count needs a number") }
-        let store = try await SQLiteEventStore(path: path)
+        if location.hasPrefix("postgres://") {
+            let store = try await PostgresEventStore(url: location)
+            try await append(count, as: writer, to: store)
+            store.close()
+        } else {
+            let store = try await SQLiteEventStore(path: location)
+            try await append(count, as: writer, to: store)
+            try store.close()
+        }
+    }
+
+    static func append(_ count: Int, as writer: String, to store: some EventStore) async throws {
         let own = try StreamName(category: "writer", id: writer)
         let shared = try StreamName("shared-log")
         var ownVersion: Int64 = 0
@@ -22,7 +34,6 @@ enum AppendCommand {
             }
             emit("ack \(result.stream) \(result.version) \(result.positions!.lowerBound) \(event.id)")
         }
-        try store.close()
     }
 }
 

@@ -2,34 +2,6 @@ import Chronicle
 import ChroniclePostgres
 import Foundation
 
-/// `pg-append --store URL --writer NAME --count N`: N single-event appends to a
-/// PostgreSQL store, alternately to `shared-log` (expecting .any) and to
-/// `writer-NAME` (expecting its exact version); one line per acknowledged
-/// append: "ack <stream> <version> <position> <event-id>".
-enum PostgresAppendCommand {
-    static func run() async throws {
-        let url = requiredArgument("--store")
-        let writer = requiredArgument("--writer")
-        guard let count = argument("--count").flatMap(Int.init) else { fail("--count needs a number") }
-        let store = try await PostgresEventStore(url: url)
-        let own = try StreamName(category: "writer", id: writer)
-        let shared = try StreamName("shared-log")
-        var ownVersion: Int64 = 0
-        for index in 0..<count {
-            let event = NewEvent(type: "Written", data: Data("{\"writer\":\"\(writer)\",\"n\":\(index)}".utf8))
-            let result: AppendResult
-            if index % 2 == 0 {
-                result = try await store.append([event], to: shared, expecting: .any)
-            } else {
-                result = try await store.append([event], to: own, expecting: .exactly(ownVersion))
-                ownVersion = result.version
-            }
-            emit("ack \(result.stream) \(result.version) \(result.positions!.lowerBound) \(event.id)")
-        }
-        store.close()
-    }
-}
-
 /// `pg-subscribe --store URL --count N`: follows a PostgreSQL store's log from
 /// the start through a subscription, printing "ready" once it is caught up the
 /// first time, then "event <position> <event-id> <lag-ms>" per event (lag: from

@@ -1,7 +1,7 @@
 // A helper the SQLite tests start as separate OS processes, so that behaviour
 // between processes (several writers on one file, crashes) is tested for real.
 //
-//   ChronicleTestHelper append --store PATH --writer NAME --count N
+//   ChronicleTestHelper append --store PATH|URL --writer NAME --count N
 //     Appends N single-event appends: alternately to the shared stream
 //     `shared-log` (expecting .any) and to the writer's own stream
 //     `writer-NAME` (expecting its exact version). Prints one line per
@@ -45,9 +45,6 @@
 //     from N tasks while a timer ticks; prints how late the latest tick was and
 //     each append's positions and finishing time (see AppendBesideLockCommand).
 //
-//   ChronicleTestHelper pg-append --store URL --writer NAME --count N
-//     As `append`, on a PostgreSQL store (see PostgresAppendCommand).
-//
 //   ChronicleTestHelper pg-subscribe --store URL --count N
 //     Follows a PostgreSQL store's log, printing each event and its lag, until
 //     N events (see PostgresSubscribeCommand).
@@ -78,7 +75,6 @@ do {
     case "hold-write-lock": try HoldWriteLockCommand.run()
     case "append-beside-lock": try await AppendBesideLockCommand.run()
     case "fork-ids": ForkIdsCommand.run()
-    case "pg-append": try await PostgresAppendCommand.run()
     case "pg-subscribe": try await PostgresSubscribeCommand.run()
     default: fail("unknown command; expected append, seed, project, follow, crash-writer, soak, hold-write-lock, append-beside-lock or fork-ids")
     }

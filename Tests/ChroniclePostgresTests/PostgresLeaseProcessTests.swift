@@ -31,7 +31,7 @@ struct PostgresLeaseProcessTests {
         let database = try await PostgresTestDatabase.create()
         let count: Int64 = 600
         let seed = try ChildProcess.start(
-            "ChronicleTestHelper", ["pg-append", "--store", database.url, "--writer", "seed", "--count", "\(count)"])
+            "ChronicleTestHelper", ["append", "--store", database.url, "--writer", "seed", "--count", "\(count)"])
         #expect(await seed.value.status == 0)
         // 1 ms of work per event, 50 ms per batch: a kill a few milliseconds after
         // the owner goes on from its pause lands in the middle of a batch.

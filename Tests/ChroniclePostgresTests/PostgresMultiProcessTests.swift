@@ -22,7 +22,7 @@ struct PostgresMultiProcessTests {
         let writerTasks = try (1...writers).map { index in
             try ChildProcess.start(
                 "ChronicleTestHelper",
-                ["pg-append", "--store", database.url, "--writer", "w\(index)", "--count", "\(count)"])
+                ["append", "--store", database.url, "--writer", "w\(index)", "--count", "\(count)"])
         }
         var acknowledged: [String: Int64] = [:]
         for writer in writerTasks {
