@@ -41,134 +41,64 @@ final class SQLiteGroupCommit: Sendable {
     }
 
     private typealias Outcome = Result<[AppendResult], any Error>
-
-    private enum Turn: Sendable {
-        case done(Outcome)
-        case lead
-    }
-
-    private struct Waiter: Sendable {
-        let request: Request
-        let continuation: CheckedContinuation<Turn, Never>
-    }
-
-    private struct State: Sendable {
-        var leading = false
-        var waiting: [Waiter] = []
-        var statistics = Statistics()
-    }
-
     /// How much coalescing happened, for tests and diagnostics.
-    struct Statistics: Hashable, Sendable {
-        /// Write transactions started (batches, including batches of one).
-        var batches = 0
-        /// Requests written in them.
-        var requests = 0
-        /// The largest batch.
-        var largestBatch = 0
-    }
+    typealias Statistics = GroupCommitQueue<Request, [AppendResult]>.Statistics
 
     /// The most requests and events one transaction takes.
     static let maximumBatchRequests = 512
     static let maximumBatchEvents = 8_192
 
-    private let state = Locked(State())
-    private let pool: any DatabaseWriter
-    private let signal: AppendSignal
-    private let busyWait: SQLiteBusyWait
+    private let queue: GroupCommitQueue<Request, [AppendResult]>
 
     /// - Parameter busyWait: The writer connection's busy policy.
     init(pool: any DatabaseWriter, signal: AppendSignal, busyWait: SQLiteBusyWait) {
-        self.pool = pool
-        self.signal = signal
-        self.busyWait = busyWait
+        queue = GroupCommitQueue(
+            maximumBatch: Self.maximumBatchRequests, maximumWeight: Self.maximumBatchEvents, weight: { $0.eventCount }
+        ) { requests in
+            let outcomes = await Self.write(requests, pool: pool, busyWait: busyWait)
+            if outcomes.contains(where: { (try? $0.get())?.contains { $0.positions != nil } == true }) {
+                signal.signal()
+            }
+            return outcomes
+        }
     }
 
     /// The batches so far.
-    var statistics: Statistics { state.withLock { $0.statistics } }
+    var statistics: Statistics { queue.statistics }
 
     /// How many requests wait for a leader to take them.
-    var waitingCount: Int { state.withLock { $0.waiting.count } }
+    var waitingCount: Int { queue.waitingCount }
 
     /// Appends one request, alone or with others, and returns its own results.
     ///
     /// - Throws: The request's own error (unmapped: the store maps it).
     func append(_ request: Request) async throws -> [AppendResult] {
-        let leadsNow = state.withLock { state -> Bool in
-            if state.leading { return false }
-            state.leading = true
-            return true
-        }
-        if !leadsNow {
-            let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
-                let leadsAfterAll = state.withLock { state -> Bool in
-                    if !state.leading {
-                        state.leading = true
-                        return true
-                    }
-                    state.waiting.append(Waiter(request: request, continuation: continuation))
-                    return false
-                }
-                if leadsAfterAll { continuation.resume(returning: .lead) }
-            }
-            if case .done(let outcome) = turn { return try outcome.get() }
-        }
-        return try await lead(request)
-    }
-
-    /// Writes `own` and the requests waiting now in one transaction, hands out
-    /// the results, and passes the lead on.
-    private func lead(_ own: Request) async throws -> [AppendResult] {
-        let followers = state.withLock { state -> [Waiter] in
-            var events = own.eventCount
-            var count = 0
-            while count < state.waiting.count, count < Self.maximumBatchRequests - 1 {
-                events += state.waiting[count].request.eventCount
-                if events > Self.maximumBatchEvents { break }
-                count += 1
-            }
-            defer { state.waiting.removeFirst(count) }
-            state.statistics.batches += 1
-            state.statistics.requests += count + 1
-            state.statistics.largestBatch = max(state.statistics.largestBatch, count + 1)
-            return Array(state.waiting.prefix(count))
-        }
-        let outcomes = await write([own] + followers.map(\.request))
-        if outcomes.contains(where: { (try? $0.get())?.contains { $0.positions != nil } == true }) {
-            signal.signal()
-        }
-        for (follower, outcome) in zip(followers, outcomes.dropFirst()) {
-            follower.continuation.resume(returning: .done(outcome))
-        }
-        let next = state.withLock { state -> Waiter? in
-            if state.waiting.isEmpty {
-                state.leading = false
-                return nil
-            }
-            return state.waiting.removeFirst()
-        }
-        next?.continuation.resume(returning: .lead)
-        return try outcomes[0].get()
+        try await queue.submit(request)
     }
 
     /// Runs the requests on the writer connection: from this thread without
     /// waiting for the write lock, then, for those that met it, from a thread
     /// that waits.
-    private func write(_ requests: [Request]) async -> [Outcome] {
+    private static func write(
+        _ requests: [Request], pool: any DatabaseWriter, busyWait: SQLiteBusyWait
+    ) async -> [Outcome] {
         var outcomes: [Outcome] = []
         if !busyWait.metLockRecently {
-            outcomes = write(requests, waiting: false)
+            outcomes = write(requests, waiting: false, pool: pool, busyWait: busyWait)
             if outcomes.count == requests.count { return outcomes }
         }
         let rest = Array(requests[outcomes.count...])
-        // `write(_:waiting:)` returns an outcome for each request when it waits.
-        return await outcomes + SQLiteConnections.elsewhere { write(rest, waiting: true) }
+        // `write(_:waiting:pool:busyWait:)` returns an outcome for each request when it waits.
+        return await outcomes
+            + SQLiteConnections.elsewhere { write(rest, waiting: true, pool: pool, busyWait: busyWait) }
     }
 
     /// Runs the requests on the writer connection, from this thread. Without
     /// waiting, stops at the first request that meets the lock, and returns the
     /// outcomes of those before it (nothing of it or of later ones is stored).
-    private func write(_ requests: [Request], waiting: Bool) -> [Outcome] {
+    private static func write(
+        _ requests: [Request], waiting: Bool, pool: any DatabaseWriter, busyWait: SQLiteBusyWait
+    ) -> [Outcome] {
         do {
             return try SQLiteConnections.write(pool) { db in
                 if waiting { return Self.write(requests, in: db, stoppingWhenBusy: false) }

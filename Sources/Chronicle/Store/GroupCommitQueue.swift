@@ -29,8 +29,17 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
     private struct State: Sendable {
         var leading = false
         var waiting: [Waiter] = []
-        var batches = 0
-        var largestBatch = 0
+        var statistics = Statistics()
+    }
+
+    /// How much coalescing happened, for tests and diagnostics.
+    package struct Statistics: Hashable, Sendable {
+        /// Batches written (including batches of one).
+        package var batches = 0
+        /// Requests written in them.
+        package var requests = 0
+        /// The largest batch.
+        package var largestBatch = 0
     }
 
     private let state = Locked(State())
@@ -54,10 +63,8 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
         self.write = write
     }
 
-    /// The batches written so far and the largest, for tests and diagnostics.
-    package var statistics: (batches: Int, largestBatch: Int) {
-        state.withLock { ($0.batches, $0.largestBatch) }
-    }
+    /// The batches so far.
+    package var statistics: Statistics { state.withLock { $0.statistics } }
 
     /// How many requests wait for a leader to take them.
     package var waitingCount: Int { state.withLock { $0.waiting.count } }
@@ -96,8 +103,9 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
                 count += 1
             }
             defer { state.waiting.removeFirst(count) }
-            state.batches += 1
-            state.largestBatch = max(state.largestBatch, count + 1)
+            state.statistics.batches += 1
+            state.statistics.requests += count + 1
+            state.statistics.largestBatch = max(state.statistics.largestBatch, count + 1)
             return Array(state.waiting.prefix(count))
         }
         let outcomes = await write([own] + followers.map(\.request))
