@@ -1,6 +1,6 @@
 @_spi(Implementing) internal import Chronicle
 internal import Foundation
-internal import PostgresNIO
+public import PostgresNIO
 
 /// Turns postgres-nio's errors into ``EventStoreError``s that say, in one
 /// line, what happened and where (the location with its password masked).
@@ -23,6 +23,17 @@ enum PostgresErrorMapping {
         return "\(error)"
     }
 
+    /// The error as an `EventStoreError`'s cause: postgres-nio's `PSQLError`
+    /// describes itself as a generic text (so as not to leak data), which would
+    /// end every message; ``PostgresServerError`` says what the server said and
+    /// keeps the `PSQLError` for code that inspects it.
+    static func readable(_ error: any Error) -> any Error {
+        guard let psql = error as? PSQLError else { return error }
+        return PostgresServerError(
+            sqlState: psql.serverInfo?[.sqlState], message: reason(psql), detail: psql.serverInfo?[.detail],
+            underlying: psql)
+    }
+
     /// Maps an error met while opening or using the store at `location`.
     static func map(_ error: any Error, location: PostgresConfiguration) -> any Error {
         if error is EventStoreError || error is CancellationError { return error }
@@ -30,47 +41,47 @@ enum PostgresErrorMapping {
         let server = "PostgreSQL at \(location)"
         guard let psql = error as? PSQLError else {
             return EventStoreError(
-                code: .storageUnavailable, message: "\(server) failed: \(error)", cause: error)
+                code: .storageUnavailable, message: "\(server) failed: \(error)", cause: readable(error))
         }
         switch sqlState(error) {
         case "28P01", "28000":
             return EventStoreError(
                 code: .storageUnavailable,
-                message: "\(server) refused the login of '\(location.username)': \(reason(error))", cause: error)
+                message: "\(server) refused the login of '\(location.username)': \(reason(error))", cause: readable(error))
         case "3D000":
             return EventStoreError(
                 code: .storageUnavailable,
                 message: "\(server) has no database '\(location.database)': create it (createdb \(location.database))",
-                cause: error)
+                cause: readable(error))
         case "53300":
             return EventStoreError(
-                code: .storageUnavailable, message: "\(server) has no connection left: \(reason(error))", cause: error)
+                code: .storageUnavailable, message: "\(server) has no connection left: \(reason(error))", cause: readable(error))
         case "53100":
-            return EventStoreError(code: .storageFull, message: "\(server) is out of disk: \(reason(error))", cause: error)
+            return EventStoreError(code: .storageFull, message: "\(server) is out of disk: \(reason(error))", cause: readable(error))
         case "25006":
-            return EventStoreError(code: .readOnly, message: "\(server) is read-only: \(reason(error))", cause: error)
+            return EventStoreError(code: .readOnly, message: "\(server) is read-only: \(reason(error))", cause: readable(error))
         case let state?:
             return EventStoreError(
                 code: .storageUnavailable, message: "\(server) failed (SQLSTATE \(state)): \(reason(error))",
-                cause: error)
+                cause: readable(error))
         case nil:
             break
         }
         switch psql.code {
         case .connectionError, .serverClosedConnection:
             return EventStoreError(
-                code: .storageUnavailable, message: "cannot reach \(server): \(connectionFailure(psql))", cause: error)
+                code: .storageUnavailable, message: "cannot reach \(server): \(connectionFailure(psql))", cause: readable(error))
         case .sslUnsupported:
             return EventStoreError(
                 code: .storageUnavailable,
-                message: "\(server) does not offer TLS, which sslmode=\(location.tls.rawValue) requires", cause: error)
+                message: "\(server) does not offer TLS, which sslmode=\(location.tls.rawValue) requires", cause: readable(error))
         case .authMechanismRequiresPassword:
             return EventStoreError(
                 code: .storageUnavailable,
-                message: "\(server) asks '\(location.username)' for a password and the URL has none", cause: error)
+                message: "\(server) asks '\(location.username)' for a password and the URL has none", cause: readable(error))
         default:
             return EventStoreError(
-                code: .storageUnavailable, message: "\(server) failed: \(reason(error))", cause: error)
+                code: .storageUnavailable, message: "\(server) failed: \(reason(error))", cause: readable(error))
         }
     }
 
@@ -86,6 +97,29 @@ enum PostgresErrorMapping {
         ] where text.contains(fragment) {
             return short
         }
+        return text
+    }
+}
+
+/// What the server (or postgres-nio) reported, readable: the cause of the
+/// ``EventStoreError``s the PostgreSQL store throws.
+///
+/// ```swift
+/// if let server = (error as? EventStoreError)?.cause as? PostgresServerError { print(server.sqlState ?? "-") }
+/// ```
+public struct PostgresServerError: Error, CustomStringConvertible, @unchecked Sendable {
+    /// The SQLSTATE, when the server sent the error.
+    public let sqlState: String?
+    /// The server's message, or postgres-nio's code.
+    public let message: String
+    /// The server's detail line, if any.
+    public let detail: String?
+    /// postgres-nio's error, for code that inspects it.
+    public let underlying: PSQLError
+
+    public var description: String {
+        var text = sqlState.map { "SQLSTATE \($0): \(message)" } ?? message
+        if let detail { text += " (\(detail))" }
         return text
     }
 }

@@ -39,7 +39,7 @@ public import PostgresNIO
 /// a handler's statement (`PSQLError`, whose description hides the server's
 /// message) reaches the failure policy, the logs and the dead letter as an
 /// `EventStoreError` whose message carries the SQLSTATE and the server's
-/// message, with the `PSQLError` as its `cause`; any other error passes through
+/// message, with a `PostgresServerError` (holding the `PSQLError`) as its `cause`; any other error passes through
 /// unchanged.
 public protocol PostgresProjection: Sendable {
     /// The stable name: the key of the checkpoint and dead letters.
