@@ -20,16 +20,18 @@ public struct PostgresCheckpointStore: CheckpointStore {
 
     public func save(_ position: GlobalPosition, named name: String) async throws {
         try AppendValidation.checkCheckpoint(position)
-        let now = PostgresTime.now()
-        try await store.execute(
-            """
-            INSERT INTO chronicle_checkpoints (name, position, updated_at) VALUES (\(name), \(position.rawValue), \(now))
-            ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
-            """)
+        try Task.checkCancellation()
+        try await store.database.withConnection { connection -> Void in
+            try await PostgresConsumerRows.saveCheckpoint(
+                position, named: name, on: connection, logger: store.database.logger)
+        }
     }
 
     public func reset(named name: String) async throws {
-        try await store.execute("DELETE FROM chronicle_checkpoints WHERE name = \(name)")
+        try Task.checkCancellation()
+        try await store.database.withConnection { connection -> Void in
+            try await PostgresConsumerRows.deleteCheckpoint(name, on: connection, logger: store.database.logger)
+        }
     }
 
     public func checkpoints() async throws -> [Checkpoint] {

@@ -64,17 +64,23 @@ enum PostgresConsumerRows {
     /// The columns ``deadLetter(from:)`` decodes, in its order.
     static let deadLetterColumns = "id, consumer, position, event_id, stream, type, error, attempts, failed_at"
 
-    /// Parks `event` for `consumer`.
+    /// Parks `event` for `consumer` and returns the new entry.
+    @discardableResult
     static func park(
         _ event: EventRecord, consumer: String, error: String, attempts: Int, on connection: PostgresConnection,
         logger: Logger
-    ) async throws {
-        try await connection.query(
+    ) async throws -> DeadLetter {
+        let letters = try await deadLetters(
             """
             INSERT INTO chronicle_dead_letters (consumer, position, event_id, stream, type, error, attempts, failed_at)
             VALUES (\(consumer), \(event.position.rawValue), \(event.id), \(event.stream.description), \(event.type),
                     \(error), \(Int64(attempts)), \(PostgresTime.now()))
-            """, logger: logger)
+            RETURNING \(unescaped: deadLetterColumns)
+            """, on: connection, logger: logger)
+        guard let letter = letters.first else {
+            throw EventStoreError(code: .storageUnavailable, message: "PostgreSQL returned no row for a parked event")
+        }
+        return letter
     }
 
     /// The number of `consumer`'s dead letters.

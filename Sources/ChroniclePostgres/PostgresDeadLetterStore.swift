@@ -23,18 +23,11 @@ public struct PostgresDeadLetterStore: DeadLetterStore, DeadLetterCounting {
     @discardableResult
     public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
         try AppendValidation.checkAttempts(attempts)
-        let failedAt = PostgresTime.now()
-        let letters = try await fetch(
-            """
-            INSERT INTO chronicle_dead_letters (consumer, position, event_id, stream, type, error, attempts, failed_at)
-            VALUES (\(consumer), \(event.position.rawValue), \(event.id), \(event.stream.description), \(event.type),
-                \(error), \(Int64(attempts)), \(failedAt))
-            RETURNING \(unescaped: Self.columns)
-            """)
-        guard let letter = letters.first else {
-            throw EventStoreError(code: .storageUnavailable, message: "PostgreSQL returned no row for a parked event")
+        try Task.checkCancellation()
+        return try await store.database.withConnection { connection in
+            try await PostgresConsumerRows.park(
+                event, consumer: consumer, error: error, attempts: attempts, on: connection, logger: store.database.logger)
         }
-        return letter
     }
 
     public func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter] {
