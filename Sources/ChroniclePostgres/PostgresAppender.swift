@@ -43,6 +43,20 @@ enum PostgresAppender {
             }
         }
 
+        /// Adds the rows of a part whose expectation holds at `current` and
+        /// returns its result, positions as offsets into these rows.
+        mutating func plan(_ part: StreamAppend, events: [AppendValidation.PreparedEvent], after current: Int64) -> Planned {
+            guard !events.isEmpty else {
+                return Planned(stream: part.stream, version: current, versions: nil, offsets: nil)
+            }
+            let offset = Int64(ids.count)
+            let count = Int64(events.count)
+            add(part, events: events, after: current)
+            return Planned(
+                stream: part.stream, version: current + count, versions: (current + 1)...(current + count),
+                offsets: (offset + 1)...(offset + count))
+        }
+
         mutating func append(_ other: Self) {
             streams += other.streams
             versions += other.versions
@@ -61,6 +75,13 @@ enum PostgresAppender {
         let version: Int64
         let versions: ClosedRange<Int64>?
         let offsets: ClosedRange<Int64>?
+
+        /// The same result with its offsets moved by `shift` (rows planned apart, then appended).
+        func shifted(by shift: Int64) -> Planned {
+            Planned(
+                stream: stream, version: version, versions: versions,
+                offsets: offsets.map { ($0.lowerBound + shift)...($0.upperBound + shift) })
+        }
 
         func result(base: Int64) -> AppendResult {
             AppendResult(
@@ -107,27 +128,18 @@ enum PostgresAppender {
             var tentative = versions
             var results: [Planned] = []
             var rowsOfRequest = Rows()
-            var offset = Int64(rows.ids.count)
             for (part, events) in zip(request.appends, request.prepared) {
                 let name = part.stream.description
                 let current = tentative[name] ?? 0
                 guard part.expectedVersion.isSatisfied(by: current) else { continue requestLoop }
-                guard !events.isEmpty else {
-                    results.append(Planned(stream: part.stream, version: current, versions: nil, offsets: nil))
-                    continue
-                }
-                let count = Int64(events.count)
-                rowsOfRequest.add(part, events: events, after: current)
-                results.append(
-                    Planned(
-                        stream: part.stream, version: current + count, versions: (current + 1)...(current + count),
-                        offsets: (offset + 1)...(offset + count)))
-                offset += count
-                tentative[name] = current + count
+                let result = rowsOfRequest.plan(part, events: events, after: current)
+                results.append(result)
+                tentative[name] = result.version
             }
             versions = tentative
+            let shift = Int64(rows.ids.count)
             rows.append(rowsOfRequest)
-            planned.append((index, results))
+            planned.append((index, results.map { $0.shifted(by: shift) }))
         }
         guard !rows.ids.isEmpty else {
             return planned.map { ($0.0, $0.1.map { $0.result(base: 0) }) }
@@ -142,19 +154,21 @@ enum PostgresAppender {
         try await database.transaction { connection in
             let logger = database.logger
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.appendLock))", logger: logger)
-            var results: [AppendResult] = []
+            /// A part's outcome: the original result of a retried append, or rows to insert.
+            enum Step {
+                case original(AppendResult)
+                case planned(Planned)
+            }
             var rows = Rows()
-            var planned: [Planned] = []
+            var steps: [Step] = []
             var versions = try await currentVersions(
                 of: request.appends.map(\.stream.description), on: connection, logger: logger)
             let places = try await storedPlaces(of: request.appends.flatMap { $0.events.map(\.id) }, on: connection, logger: logger)
-            var offset: Int64 = 0
             for (part, events) in zip(request.appends, request.prepared) {
                 if let original = try AppendValidation.idempotentResult(
                     for: part, stored: part.events.map { places[$0.id] })
                 {
-                    results.append(original)
-                    planned.append(Planned(stream: part.stream, version: -1, versions: nil, offsets: nil))
+                    steps.append(.original(original))
                     continue
                 }
                 let name = part.stream.description
@@ -163,22 +177,17 @@ enum PostgresAppender {
                     throw EventStoreError.wrongExpectedVersion(
                         stream: part.stream, expected: part.expectedVersion, actual: current)
                 }
-                let count = Int64(events.count)
-                if count == 0 {
-                    planned.append(Planned(stream: part.stream, version: current, versions: nil, offsets: nil))
-                    continue
-                }
-                rows.add(part, events: events, after: current)
-                planned.append(
-                    Planned(
-                        stream: part.stream, version: current + count, versions: (current + 1)...(current + count),
-                        offsets: (offset + 1)...(offset + count)))
-                offset += count
-                versions[name] = current + count
+                let result = rows.plan(part, events: events, after: current)
+                steps.append(.planned(result))
+                versions[name] = result.version
             }
             let base = rows.ids.isEmpty ? 0 : try await insert(rows, in: database, connection: connection)
-            var originals = results.makeIterator()
-            return planned.map { $0.version == -1 ? originals.next()! : $0.result(base: base) }
+            return steps.map { step in
+                switch step {
+                case .original(let result): result
+                case .planned(let planned): planned.result(base: base)
+                }
+            }
         }
     }
 
