@@ -8,4 +8,8 @@ public enum DeliveryGuarantee: String, Hashable, Sendable, Codable {
     case exactlyOnce = "exactly-once"
     /// The checkpoint is saved after the handler: a crash may deliver again.
     case atLeastOnce = "at-least-once"
+    /// Acknowledged before it is handled: a crash or a failing handler loses the
+    /// message, which is never delivered again (bus consumers that ask for it:
+    /// metrics, logs).
+    case atMostOnce = "at-most-once"
 }
