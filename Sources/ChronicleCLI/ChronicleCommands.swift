@@ -46,7 +46,7 @@ public enum ChronicleCommands {
             InitCommand.self, AppendCommand.self, StreamsCommand.self, SnapshotsCommand.self, TailCommand.self,
             EventsCommand.self,
             StatsCommand<Catalog>.self, CheckpointsCommand.self, DeadLettersCommand<Catalog>.self,
-            CategoryIndexCommand.self, BackupCommand.self, BenchCommand.self,
+            CategoryIndexCommand.self, BackupCommand.self, BusCommand.self, BenchCommand.self,
         ]
         if Catalog.self != NoProjectionCatalog.self { commands.append(ProjectionsCommand<Catalog>.self) }
         return commands
