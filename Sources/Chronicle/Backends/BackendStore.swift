@@ -42,9 +42,9 @@ extension BackendStore {
     /// let groups = try await store.bus.checkpoints.checkpoints()
     /// ```
     public var bus: EventBus {
-        EventBus(
-            store: events, checkpoints: checkpoints, deadLetters: deadLetters,
-            leases: (events as? any LeaseProviding)?.leases ?? InMemoryLeaseStore(),
+        let leases: any LeaseStore = (events as? any LeaseProviding)?.leases ?? InMemoryLeaseStore()
+        return EventBus(
+            store: events, checkpoints: checkpoints, deadLetters: deadLetters, leases: leases,
             attempts: InMemoryDeliveryAttemptStore())
     }
 }
