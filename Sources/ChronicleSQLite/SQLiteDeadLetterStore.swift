@@ -110,16 +110,30 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
     ) throws -> DeadLetter {
         let failedAt = SQLiteTime.now()
         let firstFailed = firstFailedAt.map(SQLiteTime.microseconds)
-        try db.execute(
-            sql: """
-                INSERT INTO chronicle_dead_letters
-                    (subscriber, position, event_id, stream, type, error, attempts, failed_at, first_failed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                consumer, event.position.rawValue, event.id, event.stream.description, event.type, error, attempts,
-                failedAt, firstFailed,
-            ])
+        var arguments: StatementArguments = [
+            consumer, event.position.rawValue, event.id, event.stream.description, event.type, error, attempts, failedAt,
+        ]
+        // Without a first failure the column is left to its default (NULL): the
+        // statement is then the one schemas before 7 had, which the migration
+        // tests run on files of those schemas.
+        if let firstFailed {
+            arguments += [firstFailed]
+            try db.execute(
+                sql: """
+                    INSERT INTO chronicle_dead_letters
+                        (subscriber, position, event_id, stream, type, error, attempts, failed_at, first_failed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: arguments)
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO chronicle_dead_letters
+                        (subscriber, position, event_id, stream, type, error, attempts, failed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: arguments)
+        }
         return DeadLetter(
             id: db.lastInsertedRowID, consumer: consumer, position: event.position, eventId: event.id,
             stream: event.stream, type: event.type, error: error, attempts: attempts, failedAt: SQLiteTime.date(failedAt),
