@@ -3,7 +3,7 @@ public import Chronicle
 /// A PostgreSQL store opened by ``PostgresBackend``: the ``PostgresEventStore``
 /// and the stores in its database (checkpoints, dead letters with their counts
 /// per consumer, snapshots with their catalog; leases through the event store's
-/// `LeaseProviding`), with its schema version.
+/// `LeaseProviding`; the bus with its delivery attempts), with its schema version.
 ///
 /// ```swift
 /// let opened = try await PostgresBackend().open(location, access: .existing)
@@ -35,6 +35,8 @@ public struct PostgresBackendStore: BackendStore, SchemaVersionReporting {
     public var deadLetters: any DeadLetterStore { store.deadLetters }
     /// The database's snapshots.
     public var snapshots: any SnapshotStore { PostgresSnapshotStore(store) }
+    /// The bus over the database, with its checkpoints, dead letters, leases and delivery attempts.
+    public var bus: EventBus { store.bus() }
 
     /// Closes the store's pool; errors while closing are ignored.
     public func close() {

@@ -5,7 +5,8 @@ internal import PostgresNIO
 
 /// The statements on `chronicle_checkpoints` and `chronicle_dead_letters`
 /// (schema migration 1) that exactly-once projections run inside their own
-/// transactions, on the transaction's connection.
+/// transactions, on the transaction's connection, and the bus inbox's
+/// (`chronicle_bus_inbox`, migration 2).
 ///
 /// A checkpoint store and a dead-letter store for PostgreSQL need the same
 /// statements outside a projection's transaction; they can share these (take a
@@ -54,27 +55,66 @@ enum PostgresConsumerRows {
             """, logger: logger)
     }
 
+    /// Saves `name`'s checkpoint at `position` unless it is already at or past
+    /// it: a checkpoint never moves back, also when two transactions race (the
+    /// upsert locks the row).
+    static func advanceCheckpoint(
+        _ position: GlobalPosition, named name: String, on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        try await connection.query(
+            """
+            INSERT INTO chronicle_checkpoints (name, position, updated_at) VALUES (\(name), \(position.rawValue), \(PostgresTime.now()))
+            ON CONFLICT (name) DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at
+            WHERE chronicle_checkpoints.position < excluded.position
+            """, logger: logger)
+    }
+
     /// Deletes `name`'s checkpoint.
     static func deleteCheckpoint(_ name: String, on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("DELETE FROM chronicle_checkpoints WHERE name = \(name)", logger: logger)
     }
 
+    // MARK: The bus's inbox
+
+    /// Adds `message` to the inbox of `consumer` (schema migration 2); returns
+    /// `false` when it was there already. A transaction adding the same id
+    /// concurrently waits for this one to end, then finds it (or adds it, when
+    /// this one rolled back).
+    static func addToInbox(
+        _ message: UUID, consumer: String, on connection: PostgresConnection, logger: Logger
+    ) async throws -> Bool {
+        var added = false
+        for try await _ in try await connection.query(
+            """
+            INSERT INTO chronicle_bus_inbox (consumer, message_id, processed_at)
+            VALUES (\(consumer), \(message), \(PostgresTime.now()))
+            ON CONFLICT (consumer, message_id) DO NOTHING RETURNING 1
+            """, logger: logger
+        ).decode(Int32.self) {
+            added = true
+        }
+        return added
+    }
+
     // MARK: Dead letters
 
     /// The columns ``deadLetter(from:)`` decodes, in its order.
-    static let deadLetterColumns = "id, consumer, position, event_id, stream, type, error, attempts, failed_at"
+    static let deadLetterColumns =
+        "id, consumer, position, event_id, stream, type, error, attempts, failed_at, first_failed_at"
 
     /// Parks `event` for `consumer` and returns the new entry.
     @discardableResult
     static func park(
-        _ event: EventRecord, consumer: String, error: String, attempts: Int, on connection: PostgresConnection,
-        logger: Logger
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date? = nil,
+        on connection: PostgresConnection, logger: Logger
     ) async throws -> DeadLetter {
+        let firstFailed = firstFailedAt.map(PostgresTime.microseconds)
         let letters = try await deadLetters(
             """
-            INSERT INTO chronicle_dead_letters (consumer, position, event_id, stream, type, error, attempts, failed_at)
+            INSERT INTO chronicle_dead_letters
+                (consumer, position, event_id, stream, type, error, attempts, failed_at, first_failed_at)
             VALUES (\(consumer), \(event.position.rawValue), \(event.id), \(event.stream.description), \(event.type),
-                    \(error), \(Int64(attempts)), \(PostgresTime.now()))
+                    \(error), \(Int64(attempts)), \(PostgresTime.now()), \(firstFailed))
             RETURNING \(unescaped: deadLetterColumns)
             """, on: connection, logger: logger)
         guard let letter = letters.first else {
@@ -134,14 +174,16 @@ enum PostgresConsumerRows {
         _ query: PostgresQuery, on connection: PostgresConnection, logger: Logger
     ) async throws -> [DeadLetter] {
         var letters: [DeadLetter] = []
-        for try await (id, consumer, position, eventId, stream, type, error, attempts, failedAt) in try await connection
-            .query(query, logger: logger).decode((Int64, String, Int64, UUID, String, String, String, Int64, Int64).self)
+        let rows = try await connection.query(query, logger: logger)
+        for try await (id, consumer, position, eventId, stream, type, error, attempts, failedAt, firstFailedAt) in rows
+            .decode((Int64, String, Int64, UUID, String, String, String, Int64, Int64, Int64?).self)
         {
             letters.append(
                 DeadLetter(
                     id: id, consumer: consumer, position: GlobalPosition(position), eventId: eventId,
                     stream: try PostgresRowDecoding.streamName(stream), type: type, error: error,
-                    attempts: Int(attempts), failedAt: PostgresTime.date(failedAt)))
+                    attempts: Int(attempts), failedAt: PostgresTime.date(failedAt),
+                    firstFailedAt: firstFailedAt.map(PostgresTime.date)))
         }
         return letters
     }

@@ -1,5 +1,5 @@
 @_spi(Implementing) public import Chronicle
-internal import Foundation
+public import Foundation
 internal import PostgresNIO
 
 /// Dead letters in the store's own database (table `chronicle_dead_letters`).
@@ -27,6 +27,19 @@ public struct PostgresDeadLetterStore: DeadLetterStore, DeadLetterCounting {
         return try await store.database.withConnection { connection in
             try await PostgresConsumerRows.park(
                 event, consumer: consumer, error: error, attempts: attempts, on: connection, logger: store.database.logger)
+        }
+    }
+
+    @discardableResult
+    public func park(
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date?
+    ) async throws -> DeadLetter {
+        try AppendValidation.checkAttempts(attempts)
+        try Task.checkCancellation()
+        return try await store.database.withConnection { connection in
+            try await PostgresConsumerRows.park(
+                event, consumer: consumer, error: error, attempts: attempts, firstFailedAt: firstFailedAt,
+                on: connection, logger: store.database.logger)
         }
     }
 

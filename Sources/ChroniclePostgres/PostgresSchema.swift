@@ -11,8 +11,8 @@ internal import PostgresNIO
 ///
 /// Text columns that streams, categories and types live in use the "C"
 /// collation, so that ordering and equality are by bytes, as in every other
-/// Chronicle store (so do checkpoint names, dead letters' consumers and
-/// lease names and owners).
+/// Chronicle store (so do checkpoint names, dead letters' consumers, lease
+/// names and owners, and the bus's consumer groups).
 ///
 /// `chronicle_now()` is the server's clock (`clock_timestamp()`) in
 /// microseconds since 1970: the one clock leases are judged by
@@ -116,7 +116,35 @@ enum PostgresSchema {
                     expires_at bigint NOT NULL
                 )
             """,
-        ]
+        ],
+        // 2: the bus's consumer groups: failed deliveries counted across restarts
+        // (PostgresDeliveryAttemptStore), the ids of messages an inbox handler
+        // committed (PostgresInbox), and when a dead letter first failed (NULL
+        // for entries parked without it, such as every projection's).
+        [
+            """
+                CREATE TABLE chronicle_delivery_attempts (
+                    consumer text COLLATE "C" NOT NULL,
+                    message_id uuid NOT NULL,
+                    attempts bigint NOT NULL,
+                    first_failed_at bigint NOT NULL,
+                    last_failed_at bigint NOT NULL,
+                    last_error text NOT NULL,
+                    PRIMARY KEY (consumer, message_id)
+                )
+            """,
+            """
+                CREATE TABLE chronicle_bus_inbox (
+                    consumer text COLLATE "C" NOT NULL,
+                    message_id uuid NOT NULL,
+                    processed_at bigint NOT NULL,
+                    PRIMARY KEY (consumer, message_id)
+                )
+            """,
+            """
+                ALTER TABLE chronicle_dead_letters ADD COLUMN first_failed_at bigint
+            """,
+        ],
     ]
 
     /// The version this code writes.

@@ -38,6 +38,8 @@ public struct SQLiteBackendStore: BackendStore, SchemaVersionReporting, StoreFil
     public var deadLetters: any DeadLetterStore { store.deadLetters }
     /// The file's snapshots.
     public var snapshots: any SnapshotStore { SQLiteSnapshotStore(store) }
+    /// The bus over the file, with its checkpoints, dead letters, leases and delivery attempts.
+    public var bus: EventBus { store.bus() }
 
     /// Closes the store's connections; errors while closing are ignored.
     public func close() {

@@ -1,5 +1,5 @@
 @_spi(Implementing) public import Chronicle
-internal import Foundation
+public import Foundation
 internal import GRDB
 
 /// Dead letters in the store's own SQLite file (table `chronicle_dead_letters`).
@@ -18,6 +18,19 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
         return try await store.withMappedErrors {
             try await store.pool.write { db in
                 try Self.park(event, consumer: consumer, error: error, attempts: attempts, in: db)
+            }
+        }
+    }
+
+    @discardableResult
+    public func park(
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date?
+    ) async throws -> DeadLetter {
+        try AppendValidation.checkAttempts(attempts)
+        return try await store.withMappedErrors {
+            try await store.pool.write { db in
+                try Self.park(
+                    event, consumer: consumer, error: error, attempts: attempts, firstFailedAt: firstFailedAt, in: db)
             }
         }
     }
@@ -92,32 +105,49 @@ public struct SQLiteDeadLetterStore: DeadLetterStore {
     }
 
     static func park(
-        _ event: EventRecord, consumer: String, error: String, attempts: Int, in db: Database
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date? = nil,
+        in db: Database
     ) throws -> DeadLetter {
         let failedAt = SQLiteTime.now()
-        try db.execute(
-            sql: """
-                INSERT INTO chronicle_dead_letters
-                    (subscriber, position, event_id, stream, type, error, attempts, failed_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
-                consumer, event.position.rawValue, event.id, event.stream.description, event.type, error, attempts,
-                failedAt,
-            ])
+        let firstFailed = firstFailedAt.map(SQLiteTime.microseconds)
+        var arguments: StatementArguments = [
+            consumer, event.position.rawValue, event.id, event.stream.description, event.type, error, attempts, failedAt,
+        ]
+        // Without a first failure the column is left to its default (NULL): the
+        // statement is then the one schemas before 7 had, which the migration
+        // tests run on files of those schemas.
+        if let firstFailed {
+            arguments += [firstFailed]
+            try db.execute(
+                sql: """
+                    INSERT INTO chronicle_dead_letters
+                        (subscriber, position, event_id, stream, type, error, attempts, failed_at, first_failed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: arguments)
+        } else {
+            try db.execute(
+                sql: """
+                    INSERT INTO chronicle_dead_letters
+                        (subscriber, position, event_id, stream, type, error, attempts, failed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: arguments)
+        }
         return DeadLetter(
             id: db.lastInsertedRowID, consumer: consumer, position: event.position, eventId: event.id,
-            stream: event.stream, type: event.type, error: error, attempts: attempts, failedAt: SQLiteTime.date(failedAt))
+            stream: event.stream, type: event.type, error: error, attempts: attempts, failedAt: SQLiteTime.date(failedAt),
+            firstFailedAt: firstFailed.map(SQLiteTime.date))
     }
 
-    static let columns = "id, subscriber, position, event_id, stream, type, error, attempts, failed_at"
+    static let columns = "id, subscriber, position, event_id, stream, type, error, attempts, failed_at, first_failed_at"
 
     static func deadLetter(from row: Row, cache: inout SQLiteRowDecoding.StreamNameCache) throws -> DeadLetter {
         DeadLetter(
             id: row[0], consumer: row[1], position: GlobalPosition(row[2] as Int64),
             eventId: try SQLiteRowDecoding.uuid(row[3], position: row[2]),
             stream: try cache.name(for: row[4]), type: row[5], error: row[6], attempts: row[7],
-            failedAt: SQLiteTime.date(row[8]))
+            failedAt: SQLiteTime.date(row[8]), firstFailedAt: (row[9] as Int64?).map(SQLiteTime.date))
     }
 
     static func deadLetter(id: Int64, in db: Database) throws -> DeadLetter? {

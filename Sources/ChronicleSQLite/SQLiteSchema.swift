@@ -15,7 +15,9 @@ enum SQLiteSchema {
     /// 4: no stream catalog table and no category index by default (see ``categoryIndexSQL``).
     /// 5: dead-letter ids are never reused (`AUTOINCREMENT`).
     /// 6: consumers' leases (`chronicle_leases`).
-    static let currentVersion: Int32 = 6
+    /// 7: the bus: delivery attempts (`chronicle_delivery_attempts`), the inbox
+    /// (`chronicle_bus_inbox`) and dead letters' first failure (`first_failed_at`).
+    static let currentVersion: Int32 = 7
 
     /// The optional index of events by category (``SQLiteEventStore/Options/indexesCategories``).
     static let categoryIndexName = "chronicle_events_category"
@@ -149,6 +151,32 @@ enum SQLiteSchema {
                         expires_at INTEGER NOT NULL
                     ) WITHOUT ROWID;
                     PRAGMA user_version = 6;
+                    """)
+        }
+        // The bus's consumer groups: failed deliveries counted across restarts
+        // (SQLiteDeliveryAttemptStore), the ids of messages an inbox handler
+        // committed (SQLiteInbox), and when a dead letter first failed (NULL for
+        // entries parked without it, such as every projection's).
+        migrator.registerMigration("chronicle-bus-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE chronicle_delivery_attempts (
+                        consumer TEXT NOT NULL,
+                        message_id BLOB NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        first_failed_at INTEGER NOT NULL,
+                        last_failed_at INTEGER NOT NULL,
+                        last_error TEXT NOT NULL,
+                        PRIMARY KEY (consumer, message_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE chronicle_bus_inbox (
+                        consumer TEXT NOT NULL,
+                        message_id BLOB NOT NULL,
+                        processed_at INTEGER NOT NULL,
+                        PRIMARY KEY (consumer, message_id)
+                    ) WITHOUT ROWID;
+                    ALTER TABLE chronicle_dead_letters ADD COLUMN first_failed_at INTEGER;
+                    PRAGMA user_version = 7;
                     """)
         }
         return migrator

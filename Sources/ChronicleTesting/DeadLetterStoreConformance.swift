@@ -9,7 +9,8 @@ internal import Foundation
 /// implementation requirement the protocol documents: new, increasing ids that
 /// are never reused; listing in id order with a per-consumer filter and a
 /// limit; counts; removals and purges that report what went; failed retries
-/// that keep the entry; and parks from many tasks at once.
+/// that keep the entry; parks from many tasks at once; and the first failure
+/// kept by `park(_:consumer:error:attempts:firstFailedAt:)`.
 ///
 /// ```swift
 /// @Test(arguments: DeadLetterStoreConformance.checks)
@@ -24,7 +25,7 @@ public enum DeadLetterStoreConformance {
     /// for check in DeadLetterStoreConformance.checks { try await check.run(against: InMemoryDeadLetterStore()) }
     /// ```
     public static var checks: [StoreConformanceCheck<any DeadLetterStore>] {
-        basicChecks + listingChecks + changeChecks
+        basicChecks + listingChecks + changeChecks + firstFailureChecks
     }
 
     static var basicChecks: [StoreConformanceCheck<any DeadLetterStore>] {
@@ -221,6 +222,51 @@ public enum DeadLetterStoreConformance {
                 try Expect.that(
                     try await store.recordFailedRetry(id: other.id + 100, error: "x") == nil, "an unknown id finds nothing")
                 try Expect.equal(try await store.count(consumer: nil), 2, "no entry added")
+            },
+        ]
+    }
+}
+
+extension DeadLetterStoreConformance {
+    static var firstFailureChecks: [StoreConformanceCheck<any DeadLetterStore>] {
+        [
+            StoreConformanceCheck("a park with the first failure keeps it; a park without one has none") { store in
+                // Whole microseconds: stores may keep times to the microsecond.
+                let first = Date(timeIntervalSince1970: 1_790_000_000.123456)
+                let event = DeadLetterFixtures.event(position: 12, stream: "payment-9", type: "PaymentRequested")
+                let before = Date()
+                let letter = try await store.park(event, consumer: "payments", error: "timeout", attempts: 5, firstFailedAt: first)
+                let after = Date()
+                try Timing.expect(letter.firstFailedAt, near: first, "firstFailedAt of the parked entry")
+                try Timing.expect(letter.failedAt, between: before, and: after, "failedAt, the time of the park")
+                try Expect.equal(letter.attempts, 5, "attempts")
+                try Expect.equal(letter.error, "timeout", "error")
+                try Expect.equal(letter.eventId, event.id, "event id")
+                try Expect.equal(try await store.deadLetter(id: letter.id), letter, "the entry read back by id")
+                try Expect.equal(
+                    try await store.deadLetters(consumer: "payments", limit: 10), [letter], "the entry read back by listing")
+                let plain = try await store.park(event, consumer: "payments", error: "e", attempts: 1)
+                try Expect.that(plain.firstFailedAt == nil, "no first failure for a plain park")
+                try Expect.that(try await store.deadLetter(id: plain.id)?.firstFailedAt == nil, "none read back either")
+                let unknown = try await store.park(event, consumer: "payments", error: "e", attempts: 1, firstFailedAt: nil)
+                try Expect.that(try await store.deadLetter(id: unknown.id)?.firstFailedAt == nil, "an unknown first failure")
+            },
+            StoreConformanceCheck("a failed retry keeps the first failure") { store in
+                let first = Date(timeIntervalSince1970: 1_790_000_100.5)
+                let parked = try await store.park(
+                    DeadLetterFixtures.event(position: 3), consumer: "payments", error: "one", attempts: 2,
+                    firstFailedAt: first)
+                let updated = try await store.recordFailedRetry(id: parked.id, error: "two")
+                try Timing.expect(updated?.firstFailedAt, near: first, "firstFailedAt after a failed retry")
+                try Expect.equal(updated?.attempts, 3, "attempts after a failed retry")
+                try Expect.equal(try await store.deadLetter(id: parked.id), updated, "the entry read back")
+            },
+            StoreConformanceCheck("a park with the first failure and fewer than one attempt stores nothing") { store in
+                try await Expect.error(.invalidArgument, "parking with 0 attempts and a first failure") {
+                    try await store.park(
+                        DeadLetterFixtures.event(position: 1), consumer: "a", error: "e", attempts: 0, firstFailedAt: Date())
+                }
+                try Expect.equal(try await store.count(consumer: nil), 0, "nothing stored")
             },
         ]
     }

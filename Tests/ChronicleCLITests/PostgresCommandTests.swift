@@ -201,9 +201,9 @@ struct PostgresCommandTests {
             let masked = Self.masked(url)
             let created = try await Self.run(["init", "--store", url])
             #expect(created.status == 0, "\(created)")
-            #expect(created.standardOutput == "created store \(masked) (schema version 1)\n")
+            #expect(created.standardOutput == "created store \(masked) (schema version 2)\n")
             let again = try await Self.run(["init", "--json"], environment: ["CHRONICLE_STORE": url])
-            #expect(again.standardOutput == #"{"store":"\#(masked)","schemaVersion":1,"created":false}"# + "\n", "\(again)")
+            #expect(again.standardOutput == #"{"store":"\#(masked)","schemaVersion":2,"created":false}"# + "\n", "\(again)")
 
             let first = try await Self.run([
                 "append", "order-42", "--type", "OrderPlaced", "--data", #"{"customer":"ada","total":30}"#,
@@ -241,7 +241,7 @@ struct PostgresCommandTests {
             let object = try #require(
                 try JSONSerialization.jsonObject(with: Data(stats.standardOutput.utf8)) as? [String: Any], "\(stats)")
             #expect(object["store"] as? String == masked)
-            #expect(object["schemaVersion"] as? Int == 1)
+            #expect(object["schemaVersion"] as? Int == 2)
             #expect(object["events"] as? Int == 3, "\(stats)")
             #expect(object["streams"] as? Int == 2, "\(stats)")
 

@@ -3,7 +3,7 @@ import ChroniclePostgres
 import ChronicleTesting
 import Testing
 
-@Suite("PostgreSQL checkpoint, snapshot and dead-letter stores: conformance")
+@Suite("PostgreSQL checkpoint, snapshot, dead-letter and delivery-attempt stores: conformance")
 struct PostgresStoreConformanceTests {
     @Test(arguments: CheckpointStoreConformance.checks)
     func checkpoints(_ check: StoreConformanceCheck<any CheckpointStore>) async throws {
@@ -23,5 +23,10 @@ struct PostgresStoreConformanceTests {
     @Test(arguments: DeadLetterStoreConformance.checks)
     func deadLetters(_ check: StoreConformanceCheck<any DeadLetterStore>) async throws {
         try await withPostgresStore { store, _ in try await check.run(against: store.deadLetters) }
+    }
+
+    @Test(arguments: DeliveryAttemptStoreConformance.checks)
+    func deliveryAttempts(_ check: StoreConformanceCheck<any DeliveryAttemptStore>) async throws {
+        try await withPostgresStore { store, _ in try await check.run(against: store.attempts) }
     }
 }

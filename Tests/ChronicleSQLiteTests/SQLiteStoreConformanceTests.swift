@@ -3,7 +3,7 @@ import ChronicleSQLite
 import ChronicleTesting
 import Testing
 
-@Suite("SQLite checkpoint, snapshot and dead-letter stores: conformance")
+@Suite("SQLite checkpoint, snapshot, dead-letter and delivery-attempt stores: conformance")
 struct SQLiteStoreConformanceTests {
     @Test(arguments: CheckpointStoreConformance.checks)
     func checkpoints(_ check: StoreConformanceCheck<any CheckpointStore>) async throws {
@@ -23,6 +23,11 @@ struct SQLiteStoreConformanceTests {
     @Test(arguments: DeadLetterStoreConformance.checks)
     func deadLetters(_ check: StoreConformanceCheck<any DeadLetterStore>) async throws {
         try await withStore { store in try await check.run(against: store.deadLetters) }
+    }
+
+    @Test(arguments: DeliveryAttemptStoreConformance.checks)
+    func deliveryAttempts(_ check: StoreConformanceCheck<any DeliveryAttemptStore>) async throws {
+        try await withStore { store in try await check.run(against: store.attempts) }
     }
 
     /// A fresh store in a temporary directory, closed after `body`.

@@ -2,7 +2,7 @@ import Chronicle
 import ChronicleTesting
 import Testing
 
-@Suite("In-memory checkpoint, snapshot and dead-letter stores: conformance")
+@Suite("In-memory checkpoint, snapshot, dead-letter and delivery-attempt stores: conformance")
 struct InMemoryStoreConformanceTests {
     @Test(arguments: CheckpointStoreConformance.checks)
     func checkpoints(_ check: StoreConformanceCheck<any CheckpointStore>) async throws {
@@ -24,11 +24,17 @@ struct InMemoryStoreConformanceTests {
         try await check.run(against: InMemoryDeadLetterStore())
     }
 
+    @Test(arguments: DeliveryAttemptStoreConformance.checks)
+    func deliveryAttempts(_ check: StoreConformanceCheck<any DeliveryAttemptStore>) async throws {
+        try await check.run(against: InMemoryDeliveryAttemptStore())
+    }
+
     @Test func checkNamesAreDistinct() {
         for names in [
             CheckpointStoreConformance.checks.map(\.name),
             SnapshotStoreConformance.checks.map(\.name) + SnapshotStoreConformance.catalogChecks.map(\.name),
             DeadLetterStoreConformance.checks.map(\.name),
+            DeliveryAttemptStoreConformance.checks.map(\.name),
         ] {
             #expect(Set(names).count == names.count)
         }

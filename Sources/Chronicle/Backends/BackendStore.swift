@@ -21,10 +21,32 @@ public protocol BackendStore: Sendable {
     var deadLetters: any DeadLetterStore { get }
     /// The aggregates' snapshots.
     var snapshots: any SnapshotStore { get }
+    /// The domain event bus over the store, with the store's checkpoints, dead
+    /// letters, leases and delivery attempts: what `chronicle bus` works on.
+    var bus: EventBus { get }
     /// Whether opening created the store.
     var wasCreated: Bool { get }
     /// Closes the store's connections; errors while closing are ignored.
     func close()
+}
+
+extension BackendStore {
+    /// A bus over the store's log, checkpoints and dead letters, for backends
+    /// written before the bus: leases are the event store's own when it keeps
+    /// them (``LeaseProviding``), else in memory; delivery attempts are in
+    /// memory. Both in-memory parts hold only for this value and this process,
+    /// so a backend whose groups run in several processes implements ``bus``
+    /// with stores in its database, as SQLite's and PostgreSQL's do.
+    ///
+    /// ```swift
+    /// let groups = try await store.bus.checkpoints.checkpoints()
+    /// ```
+    public var bus: EventBus {
+        let leases: any LeaseStore = (events as? any LeaseProviding)?.leases ?? InMemoryLeaseStore()
+        return EventBus(
+            store: events, checkpoints: checkpoints, deadLetters: deadLetters, leases: leases,
+            attempts: InMemoryDeliveryAttemptStore())
+    }
 }
 
 /// A store with a versioned schema: what `chronicle init` and `stats` print.

@@ -34,6 +34,19 @@ public struct DeliveryAttempts: Hashable, Sendable {
 /// let failed = try await attempts.recordFailure(consumer: "payments", message: id, error: "gateway timeout")
 /// if failed.attempts >= policy.maxAttempts { /* dead-letter it */ }
 /// ```
+///
+/// ## Implementation requirements
+/// - ``recordFailure(consumer:message:error:)`` counts every call, also calls
+///   from many tasks or processes at once for one message; the first sets
+///   ``DeliveryAttempts/firstFailedAt``, later ones keep it and replace
+///   ``DeliveryAttempts/lastFailedAt`` and ``DeliveryAttempts/lastError``.
+///   Times are kept at least to the microsecond.
+/// - ``clear(consumer:message:)`` of an unknown record is no error;
+///   ``purge(consumer:)`` reports how many records went.
+/// - Records of different groups and messages are independent. Group names are
+///   bytes: two canonically equivalent spellings are two groups.
+/// - `ChronicleTesting`'s `DeliveryAttemptStoreConformance` checks all of this;
+///   every implementation runs it.
 public protocol DeliveryAttemptStore: Sendable {
     /// The failed attempts of a message for a group, or `nil` when none failed.
     ///
@@ -77,9 +90,16 @@ public protocol DeliveryAttemptStore: Sendable {
 /// let attempts = InMemoryDeliveryAttemptStore()
 /// ```
 public final class InMemoryDeliveryAttemptStore: DeliveryAttemptStore {
+    /// Group names as bytes: `String`'s `==` and hash would make canonically
+    /// equivalent spellings one group.
     private struct Key: Hashable {
-        let consumer: String
+        let consumer: [UInt8]
         let message: UUID
+
+        init(consumer: String, message: UUID) {
+            self.consumer = Array(consumer.utf8)
+            self.message = message
+        }
     }
 
     private let records = Locked<[Key: DeliveryAttempts]>([:])
@@ -113,7 +133,8 @@ public final class InMemoryDeliveryAttemptStore: DeliveryAttemptStore {
     public func purge(consumer: String?) async throws -> Int {
         records.withLock { records in
             let before = records.count
-            records = records.filter { consumer != nil && $0.key.consumer != consumer }
+            let bytes = consumer.map { Array($0.utf8) }
+            records = records.filter { bytes != nil && $0.key.consumer != bytes }
             return before - records.count
         }
     }

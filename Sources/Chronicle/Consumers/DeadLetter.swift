@@ -5,7 +5,7 @@ public import Foundation
 ///
 /// ```swift
 /// for letter in try await deadLetters.deadLetters(consumer: "order-summary", limit: 50) {
-///     print(letter.position, letter.type, letter.error, letter.attempts)
+///     print(letter.position, letter.type, letter.error, letter.attempts, letter.firstFailedAt ?? letter.failedAt)
 /// }
 /// ```
 public struct DeadLetter: Hashable, Sendable {
@@ -29,8 +29,12 @@ public struct DeadLetter: Hashable, Sendable {
     public let error: String
     /// How many times the handler ran.
     public let attempts: Int
-    /// When it was parked.
+    /// When it last failed: when it was parked, or when a retry of it last failed.
     public let failedAt: Date
+    /// When its first attempt failed, when the consumer knew it (a bus group
+    /// counts attempts across restarts); `nil` when unknown, as for projections,
+    /// whose retries run within one batch.
+    public let firstFailedAt: Date?
 
     /// Creates a dead letter value; stores build these.
     ///
@@ -43,10 +47,11 @@ public struct DeadLetter: Hashable, Sendable {
     ///   - type: The event's type.
     ///   - error: The last error.
     ///   - attempts: How many times the handler ran.
-    ///   - failedAt: When it was parked.
+    ///   - failedAt: When it last failed.
+    ///   - firstFailedAt: When its first attempt failed, or `nil` when unknown.
     public init(
         id: Int64, consumer: String, position: GlobalPosition, eventId: UUID, stream: StreamName, type: String,
-        error: String, attempts: Int, failedAt: Date
+        error: String, attempts: Int, failedAt: Date, firstFailedAt: Date? = nil
     ) {
         self.id = id
         self.consumer = consumer
@@ -57,5 +62,6 @@ public struct DeadLetter: Hashable, Sendable {
         self.error = error
         self.attempts = attempts
         self.failedAt = failedAt
+        self.firstFailedAt = firstFailedAt
     }
 }

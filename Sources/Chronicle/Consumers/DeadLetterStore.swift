@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Where consumers park events they gave up on.
 ///
 /// ```swift
@@ -16,9 +18,12 @@
 ///   consumers. A limit below 1 throws `EventStoreError` `.invalidArgument`.
 /// - ``remove(id:)`` and ``purge(consumer:)`` report how many entries went;
 ///   an unknown id or consumer is no error (`false`, 0).
-/// - ``recordFailedRetry(id:error:)`` keeps the entry's id, event and place in
-///   the listing, adds one attempt, and replaces the error and the time; it
-///   returns `nil` for an unknown id.
+/// - ``park(_:consumer:error:attempts:firstFailedAt:)`` keeps `firstFailedAt`
+///   (to the microsecond) in the entry; ``park(_:consumer:error:attempts:)``
+///   leaves it `nil`.
+/// - ``recordFailedRetry(id:error:)`` keeps the entry's id, event, first failure
+///   and place in the listing, adds one attempt, and replaces the error and the
+///   time; it returns `nil` for an unknown id.
 /// - Consumer names are bytes: they compare by their UTF-8 bytes, so two
 ///   canonically equivalent spellings are two consumers.
 /// - `ChronicleTesting`'s `DeadLetterStoreConformance` checks all of this; every
@@ -35,6 +40,31 @@ public protocol DeadLetterStore: Sendable {
     /// - Throws: A store error.
     @discardableResult
     func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter
+
+    /// Parks an event with the time its first attempt failed (a bus group
+    /// knows it: it counts attempts across restarts). The entry's
+    /// ``DeadLetter/failedAt`` is the time of the park, as with
+    /// ``park(_:consumer:error:attempts:)``.
+    ///
+    /// ```swift
+    /// let failed = try await attempts.recordFailure(consumer: "payments", message: event.id, error: "timeout")
+    /// try await deadLetters.park(
+    ///     event, consumer: "payments", error: failed.lastError, attempts: failed.attempts,
+    ///     firstFailedAt: failed.firstFailedAt)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - event: The event given up on.
+    ///   - consumer: Who gave up.
+    ///   - error: The last error, as text.
+    ///   - attempts: How many times the handler ran.
+    ///   - firstFailedAt: When the first attempt failed, or `nil` when unknown.
+    /// - Returns: The new entry.
+    /// - Throws: A store error; fewer than one attempt is `EventStoreError` `.invalidArgument`.
+    @discardableResult
+    func park(
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date?
+    ) async throws -> DeadLetter
 
     /// Lists parked events.
     ///
@@ -88,6 +118,30 @@ public protocol DeadLetterStore: Sendable {
 }
 
 extension DeadLetterStore {
+    /// Parks an event; this default, for stores written before dead letters
+    /// kept their first failure, parks it with ``park(_:consumer:error:attempts:)``
+    /// and so forgets `firstFailedAt` (the entry's is `nil`). Every Chronicle
+    /// store keeps it.
+    ///
+    /// ```swift
+    /// try await deadLetters.park(event, consumer: "payments", error: "timeout", attempts: 5, firstFailedAt: first)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - event: The event given up on.
+    ///   - consumer: Who gave up.
+    ///   - error: The last error, as text.
+    ///   - attempts: How many times the handler ran.
+    ///   - firstFailedAt: When the first attempt failed (not kept by this default).
+    /// - Returns: The new entry.
+    /// - Throws: What ``park(_:consumer:error:attempts:)`` throws.
+    @discardableResult
+    public func park(
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date?
+    ) async throws -> DeadLetter {
+        try await park(event, consumer: consumer, error: error, attempts: attempts)
+    }
+
     /// One entry, by id: this default scans ``deadLetters(consumer:limit:)``;
     /// stores with an index on the id look it up directly.
     ///

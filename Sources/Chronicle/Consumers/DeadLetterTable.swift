@@ -9,10 +9,12 @@ struct DeadLetterTable: Sendable {
     private(set) var entries: [DeadLetter] = []
     private var nextId: Int64 = 1
 
-    mutating func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) -> DeadLetter {
+    mutating func park(
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date? = nil
+    ) -> DeadLetter {
         let letter = DeadLetter(
             id: nextId, consumer: consumer, position: event.position, eventId: event.id, stream: event.stream,
-            type: event.type, error: error, attempts: attempts, failedAt: Date())
+            type: event.type, error: error, attempts: attempts, failedAt: Date(), firstFailedAt: firstFailedAt)
         nextId += 1
         entries.append(letter)
         return letter
@@ -48,7 +50,7 @@ struct DeadLetterTable: Sendable {
         let old = entries[index]
         let updated = DeadLetter(
             id: old.id, consumer: old.consumer, position: old.position, eventId: old.eventId, stream: old.stream,
-            type: old.type, error: error, attempts: old.attempts + 1, failedAt: Date())
+            type: old.type, error: error, attempts: old.attempts + 1, failedAt: Date(), firstFailedAt: old.firstFailedAt)
         entries[index] = updated
         return updated
     }

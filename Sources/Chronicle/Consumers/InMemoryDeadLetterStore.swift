@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Dead letters kept in memory: for tests and in-memory event stores.
 ///
 /// ```swift
@@ -14,6 +16,14 @@ public actor InMemoryDeadLetterStore: DeadLetterStore {
     public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
         try AppendValidation.checkAttempts(attempts)
         return table.park(event, consumer: consumer, error: error, attempts: attempts)
+    }
+
+    @discardableResult
+    public func park(
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date?
+    ) async throws -> DeadLetter {
+        try AppendValidation.checkAttempts(attempts)
+        return table.park(event, consumer: consumer, error: error, attempts: attempts, firstFailedAt: firstFailedAt)
     }
 
     public func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter] {

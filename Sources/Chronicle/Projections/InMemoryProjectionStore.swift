@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Checkpoints, dead letters and read models of in-memory projections under
 /// one lock: what lets ``InMemoryExactlyOnceProjection`` apply each event
 /// exactly once, as a SQLite projection does with one transaction.
@@ -101,6 +103,16 @@ public final class InMemoryProjectionStore: CheckpointStore, DeadLetterStore, Se
     public func park(_ event: EventRecord, consumer: String, error: String, attempts: Int) async throws -> DeadLetter {
         try AppendValidation.checkAttempts(attempts)
         return state.withLock { $0.deadLetters.park(event, consumer: consumer, error: error, attempts: attempts) }
+    }
+
+    @discardableResult
+    public func park(
+        _ event: EventRecord, consumer: String, error: String, attempts: Int, firstFailedAt: Date?
+    ) async throws -> DeadLetter {
+        try AppendValidation.checkAttempts(attempts)
+        return state.withLock {
+            $0.deadLetters.park(event, consumer: consumer, error: error, attempts: attempts, firstFailedAt: firstFailedAt)
+        }
     }
 
     public func deadLetters(consumer: String?, limit: Int) async throws -> [DeadLetter] {

@@ -21,6 +21,12 @@ public actor InMemoryEventStore: EventStore {
     private nonisolated let appendSignal = AppendSignal()
     /// The leases of the consumers that run on this store (see ``LeaseProviding``).
     public nonisolated let leases = InMemoryLeaseStore()
+    /// The checkpoints of the consumers that run on this store (the bus's groups, ``bus(logger:)``).
+    public nonisolated let checkpoints = InMemoryCheckpointStore()
+    /// The dead letters of the consumers that run on this store.
+    public nonisolated let deadLetters = InMemoryDeadLetterStore()
+    /// The failed delivery attempts of the bus's groups on this store.
+    public nonisolated let attempts = InMemoryDeliveryAttemptStore()
 
     /// Creates an empty store.
     ///
