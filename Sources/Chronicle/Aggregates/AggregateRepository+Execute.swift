@@ -41,7 +41,7 @@ extension AggregateRepository {
         _ id: A.ID, context: CommandContext = CommandContext(), maximumRetries: Int? = nil,
         _ command: (A) async throws -> [any DomainEvent]
     ) async throws -> CommandResult<A> {
-        try await execute(id, context: context, maximumRetries: maximumRetries, command, publishing: nil)
+        try await executeCommand(id, context: context, maximumRetries: maximumRetries, command, publishing: nil)
     }
 
     /// The messages a command publishes, built from its events as appended and the
@@ -49,7 +49,7 @@ extension AggregateRepository {
     public typealias Publishing = (_ events: [NewEvent], _ state: A) throws -> [OutgoingMessage]
 
     /// The retry loop of `execute`, with or without messages to publish.
-    func execute(
+    func executeCommand(
         _ id: A.ID, context: CommandContext, maximumRetries: Int?,
         _ command: (A) async throws -> [any DomainEvent], publishing: Publishing?
     ) async throws -> CommandResult<A> {
@@ -123,11 +123,11 @@ extension AggregateRepository {
         _ id: A.ID, context: CommandContext = CommandContext(),
         _ command: (A) async throws -> [any DomainEvent]
     ) async throws -> CommandResult<A> {
-        try await create(id, context: context, command, publishing: nil)
+        try await createAggregate(id, context: context, command, publishing: nil)
     }
 
     /// `create`, with or without messages to publish.
-    func create(
+    func createAggregate(
         _ id: A.ID, context: CommandContext, _ command: (A) async throws -> [any DomainEvent],
         publishing: Publishing?
     ) async throws -> CommandResult<A> {

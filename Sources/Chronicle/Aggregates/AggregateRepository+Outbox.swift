@@ -46,7 +46,7 @@ extension AggregateRepository {
         _ command: (A) async throws -> [any DomainEvent], publishing: Publishing
     ) async throws -> CommandResult<A> {
         try await withoutActuallyEscaping(publishing) { publishing in
-            try await execute(id, context: context, maximumRetries: maximumRetries, command, publishing: publishing)
+            try await executeCommand(id, context: context, maximumRetries: maximumRetries, command, publishing: publishing)
         }
     }
 
@@ -79,7 +79,7 @@ extension AggregateRepository {
         _ command: (A) async throws -> [any DomainEvent], publishing: Publishing
     ) async throws -> CommandResult<A> {
         try await withoutActuallyEscaping(publishing) { publishing in
-            try await create(id, context: context, command, publishing: publishing)
+            try await createAggregate(id, context: context, command, publishing: publishing)
         }
     }
 }
