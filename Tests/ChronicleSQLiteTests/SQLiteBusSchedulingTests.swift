@@ -67,10 +67,18 @@ struct SQLiteBusSchedulingTests {
         let path = directory.path("bus.sqlite")
         var store = try await SQLiteEventStore(path: path)
         var bus = bus(store)
+        let now = try await bus.publish(NewEvent(type: "Now", data: Data()), to: "mail", key: "n")
         let later = try await bus.publish(NewEvent(type: "Later", data: Data()), to: "mail", key: "l", after: .seconds(60))
         let soon = try await bus.publish(NewEvent(type: "Soon", data: Data()), to: "mail", key: "s", after: .milliseconds(50))
         let scheduler = Task { [bus] in try await bus.runScheduler(leaseSettings: lease("one")) }
         try await awaitTopicEvents(store) { $0.contains { $0.id == soon.id } }
+        // The checkpoint passes the published entry, stopping below the one still pending.
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await store.checkpoints.checkpoint(named: "bus.$scheduler")?.position != now.position {
+            #expect(ContinuousClock.now < deadline, "the scheduler saves its checkpoint")
+            if ContinuousClock.now >= deadline { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
         scheduler.cancel()
         try await scheduler.value
         // Due while no scheduler runs.
@@ -88,7 +96,7 @@ struct SQLiteBusSchedulingTests {
         let published = try await awaitTopicEvents(store) { $0.contains { $0.id == meanwhile.id } }
         restarted.cancel()
         try await restarted.value
-        #expect(published.map(\.id) == [soon.id, meanwhile.id], "each once, the later one still waiting")
+        #expect(published.map(\.id) == [now.id, soon.id, meanwhile.id], "each once, the later one still waiting")
         #expect(try await bus.scheduledMessages(limit: 10).map(\.id) == [later.id])
         try store.close()
     }
