@@ -35,8 +35,9 @@ extension EventBus {
     ///
     /// - Parameter leaseSettings: The lease's owner and duration; a new owner for
     ///   this process and 15 s by default.
-    /// - Throws: Store errors it cannot ride out (reading the log or the
-    ///   checkpoint); returns normally when cancelled, releasing the lease.
+    /// - Throws: Nothing in practice: it returns when cancelled, releasing the
+    ///   lease, and rides out store errors (it logs them, releases the lease and
+    ///   starts over from its checkpoint after ``LeaseSettings/retryInterval``).
     public func runScheduler(leaseSettings: LeaseSettings = LeaseSettings()) async throws {
         let name = BusNames.schedulerLease
         var waiting = false
@@ -78,7 +79,13 @@ extension EventBus {
             } catch {
                 await keeper.release()
                 if Task.isCancelled || error is CancellationError { return }
-                throw error
+                // Storage trouble (a busy or full database): the pending entries are
+                // found again from the checkpoint, so start over after a pause.
+                logger.warning(
+                    "the scheduler failed; starting over from its checkpoint",
+                    metadata: ["error": "\(error)"])
+                guard await Self.pause(leaseSettings.retryInterval) else { return }
+                continue
             }
             await keeper.release()
         }

@@ -178,6 +178,37 @@ struct SchedulerTests {
         try await two.value
     }
 
+    @Test func aSchedulerThatLosesItsLeaseStopsPublishingUntilItTakesItBack() async throws {
+        let store = InMemoryEventStore()
+        let (logger, log) = RecordingLogHandler.logger()
+        let bus = EventBus(
+            store: store, checkpoints: InMemoryCheckpointStore(), deadLetters: InMemoryDeadLetterStore(),
+            leases: store.leases, attempts: InMemoryDeliveryAttemptStore(), logger: logger)
+        let scheduler = Task { try await bus.runScheduler(leaseSettings: testLease("one")) }
+        defer { scheduler.cancel() }
+        try await awaitCondition("the scheduler's lease") {
+            try await store.leases.holder(of: BusNames.schedulerLease)?.owner == "one"
+        }
+        // Another process takes the lease over (as after a pause longer than the lease).
+        let held = try #require(try await store.leases.holder(of: BusNames.schedulerLease))
+        try await store.leases.release(held)
+        let thief = try #require(
+            try await store.leases.acquire(BusNames.schedulerLease, owner: "thief", duration: .seconds(30)))
+        try await awaitCondition("the scheduler to notice") {
+            log.messages.contains { $0.message.contains("lost its lease") }
+        }
+        let sent = try await bus.publish(message("Remind"), to: "reminders", key: "r1", after: .milliseconds(20))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await topicEvents(store).isEmpty, "no publishing without the lease")
+
+        try await store.leases.release(thief)
+        let published = try await awaitTopicEvents(store) { !$0.isEmpty }
+        #expect(published.map(\.id) == [sent.id])
+        #expect(try await store.leases.holder(of: BusNames.schedulerLease)?.owner == "one")
+        scheduler.cancel()
+        try await scheduler.value
+    }
+
     @Test func scheduledMessagesRefusesABadLimit() async throws {
         let bus = makeBus(InMemoryEventStore())
         await #expect(throws: EventStoreError.self) { try await bus.scheduledMessages(limit: 0) }
