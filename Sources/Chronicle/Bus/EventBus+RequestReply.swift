@@ -6,7 +6,7 @@ extension EventBus {
     /// The request carries a correlation id (the message's own, or a new one
     /// when it has none) and the header `chronicle.reply-to` naming the reply
     /// stream `$reply-<correlation id>`; the responder answers with
-    /// ``reply(to:with:)-(ReceivedMessage,_)``. The answer is the first message
+    /// ``reply(to:with:)-(ReceivedMessage,NewEvent)``. The answer is the first message
     /// appended to the reply stream after the request whose causation id is the
     /// request's id (or that names no cause), so requests that share a
     /// correlation id do not take each other's replies. Waiting follows the
@@ -111,7 +111,7 @@ extension EventBus {
     ///   - record: The request as stored.
     ///   - reply: The answer.
     /// - Returns: The reply's position in the log.
-    /// - Throws: As ``reply(to:with:)-(ReceivedMessage,_)``.
+    /// - Throws: As ``reply(to:with:)-(ReceivedMessage,NewEvent)``.
     @discardableResult
     public func reply(to record: EventRecord, with reply: NewEvent) async throws -> GlobalPosition {
         guard let text = record.metadata.headers[MessageHeaders.replyTo] else {
