@@ -101,6 +101,32 @@ struct SQLiteBusSchedulingTests {
         try store.close()
     }
 
+    @Test func aRepeatAfterACrashBeforeTheCheckpointWritesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await SQLiteEventStore(path: directory.path("bus.sqlite"))
+        let bus = bus(store)
+        let sent = try await bus.publish(NewEvent(type: "Soon", data: Data()), to: "mail", key: "s", after: .milliseconds(30))
+        let first = Task { [bus] in try await bus.runScheduler(leaseSettings: lease("one")) }
+        try await awaitTopicEvents(store) { !$0.isEmpty }
+        first.cancel()
+        try await first.value
+        // As if the process died between publishing and saving its checkpoint.
+        try await store.checkpoints.reset(named: "bus.$scheduler")
+        let head = try await store.headPosition()
+        let second = Task { [bus] in try await bus.runScheduler(leaseSettings: lease("two")) }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while (try await store.checkpoints.checkpoint(named: "bus.$scheduler")?.position ?? .none) < sent.position {
+            #expect(ContinuousClock.now < deadline, "the scheduler passes the entry again")
+            if ContinuousClock.now >= deadline { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        second.cancel()
+        try await second.value
+        #expect(try await store.headPosition() == head, "publishing the same id to the same stream again wrote nothing")
+        #expect(try await topicEvents(store).map(\.id) == [sent.id])
+        try store.close()
+    }
+
     @Test func schedulersOnTwoConnectionsDeliverEachMessageOnce() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("bus.sqlite")
