@@ -41,6 +41,18 @@ extension AggregateRepository {
         _ id: A.ID, context: CommandContext = CommandContext(), maximumRetries: Int? = nil,
         _ command: (A) async throws -> [any DomainEvent]
     ) async throws -> CommandResult<A> {
+        try await executeCommand(id, context: context, maximumRetries: maximumRetries, command, publishing: nil)
+    }
+
+    /// The messages a command publishes, built from its events as appended and the
+    /// new state (see ``execute(_:context:maximumRetries:_:publishing:)``).
+    public typealias Publishing = (_ events: [NewEvent], _ state: A) throws -> [OutgoingMessage]
+
+    /// The retry loop of `execute`, with or without messages to publish.
+    func executeCommand(
+        _ id: A.ID, context: CommandContext, maximumRetries: Int?,
+        _ command: (A) async throws -> [any DomainEvent], publishing: Publishing?
+    ) async throws -> CommandResult<A> {
         let stream = try A.streamName(for: id)
         let retries = max(0, maximumRetries ?? options.maximumRetries)
         var attempts = 0
@@ -62,7 +74,7 @@ extension AggregateRepository {
             do {
                 return try await run(
                     command, on: loaded, id: id, stream: stream, expecting: .exactly(loaded.version),
-                    context: context, attempts: attempts)
+                    context: context, attempts: attempts, publishing: publishing)
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
                 cache?.evict(id)
                 metrics.conflicts.increment()
@@ -111,11 +123,20 @@ extension AggregateRepository {
         _ id: A.ID, context: CommandContext = CommandContext(),
         _ command: (A) async throws -> [any DomainEvent]
     ) async throws -> CommandResult<A> {
+        try await createAggregate(id, context: context, command, publishing: nil)
+    }
+
+    /// `create`, with or without messages to publish.
+    func createAggregate(
+        _ id: A.ID, context: CommandContext, _ command: (A) async throws -> [any DomainEvent],
+        publishing: Publishing?
+    ) async throws -> CommandResult<A> {
         let stream = try A.streamName(for: id)
         let initial = AggregateCache<A>.Entry(state: A(id: id), version: 0, snapshotVersion: 0)
         do {
             return try await run(
-                command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1)
+                command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1,
+                publishing: publishing)
         } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
             cache?.evict(id)
             throw AggregateError(
@@ -125,11 +146,13 @@ extension AggregateRepository {
         }
     }
 
-    /// One attempt: run the command, check its events apply, append, then cache
+    /// One attempt: run the command, check its events apply, build the messages
+    /// they publish, append events and messages in one transaction, then cache
     /// and snapshot the new state.
     private func run(
         _ command: (A) async throws -> [any DomainEvent], on loaded: AggregateCache<A>.Entry, id: A.ID,
-        stream: StreamName, expecting expected: ExpectedVersion, context: CommandContext, attempts: Int
+        stream: StreamName, expecting expected: ExpectedVersion, context: CommandContext, attempts: Int,
+        publishing: Publishing?
     ) async throws -> CommandResult<A> {
         let events = try await command(loaded.state)
         guard !events.isEmpty else {
@@ -145,13 +168,17 @@ extension AggregateRepository {
             appended.append(try registry.encode(event, metadata: metadata))
             try handlers.apply(event, to: &entry.state)
         }
-        let result = try await store.append(appended, to: stream, expecting: expected)
+        // The outbox: the messages join the aggregate's append, so both or neither commit.
+        let plan = try publishing.map { try EventBus.plan(try $0(appended, entry.state)) }
+        let results = try await store.append(
+            [StreamAppend(stream: stream, events: appended, expecting: expected)] + (plan?.appends ?? []))
+        let result = results[0]
         entry.version = result.version
         await snapshotIfDue(&entry, stream: stream, newEvents: events)
         cache?.store(entry, for: id)
         return CommandResult(
             state: entry.state, version: entry.version, events: events, appended: appended, appendResult: result,
-            attempts: attempts)
+            attempts: attempts, published: plan?.receipts(Array(results.dropFirst())) ?? [])
     }
 
     /// `1 event`, `3 events`.

@@ -20,6 +20,9 @@ public struct CommandResult<A: Aggregate>: Sendable {
     public let appendResult: AppendResult?
     /// How many times the command ran: 1, plus one per retry after a conflict.
     public let attempts: Int
+    /// The messages published with the events (the outbox), in order; empty
+    /// when the command published none.
+    public let published: [PublishReceipt]
 
     /// Creates a result; the repository builds these.
     ///
@@ -30,9 +33,10 @@ public struct CommandResult<A: Aggregate>: Sendable {
     ///   - appended: The events as appended.
     ///   - appendResult: The store's result.
     ///   - attempts: How many times the command ran.
+    ///   - published: The messages published with the events.
     public init(
         state: A, version: Int64, events: [any DomainEvent], appended: [NewEvent], appendResult: AppendResult?,
-        attempts: Int
+        attempts: Int, published: [PublishReceipt] = []
     ) {
         self.state = state
         self.version = version
@@ -40,5 +44,6 @@ public struct CommandResult<A: Aggregate>: Sendable {
         self.appended = appended
         self.appendResult = appendResult
         self.attempts = attempts
+        self.published = published
     }
 }
