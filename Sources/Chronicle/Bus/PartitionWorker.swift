@@ -202,7 +202,8 @@ final class PartitionWorker: Sendable {
         while true {
             try keeper.ensureHeld()
             if let expiresAt = MessageHeaders.date(MessageHeaders.expiresAt, in: record.metadata), expiresAt <= Date() {
-                try await park(record, error: "expired", attempts: attempt - 1)
+                // A dead letter records at least one attempt: the turn that found it expired.
+                try await park(record, error: "expired", attempts: max(1, attempt - 1))
                 runtime.count { $0.expired += 1 }
                 runtime.metrics.expired.increment()
                 return true
