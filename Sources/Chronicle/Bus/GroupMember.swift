@@ -99,8 +99,15 @@ struct GroupMember: Sendable {
                     workers[partition] = nil
                     runtime.setOwned(Array(workers.keys))
                     if case .failed(let error) = end {
-                        failure = error
-                        break loop
+                        if error is BusError {
+                            failure = error
+                            break loop
+                        }
+                        // Storage trouble: the worker saved what it could and released its
+                        // lease; the partition is taken again at a later tick.
+                        runtime.logger.error(
+                            "a partition stopped on an error; it is taken up again",
+                            metadata: ["partition": "\(partition)", "error": "\(error)"])
                     }
                 case .failed(let error):
                     failure = error

@@ -141,6 +141,7 @@ final class PartitionWorker: Sendable {
                 let through = full ? deliverable[deliverable.endIndex - 1].position : complete
                 lanes[index].take(deliverable, through: through, partition: partition, of: group.partitions)
             }
+            runtime.setBacklog(lanes.reduce(0) { $0 + $1.waiting }, partition: partition)
             if lanes[index].hasPending { return index }
         }
         return nil
