@@ -23,9 +23,32 @@ struct GroupMember: Sendable {
     private var group: ConsumerGroup { runtime.group }
     private var bus: EventBus { runtime.bus }
 
+    /// The members running in this process, by store and member lease name: a
+    /// lease store extends an owner's own lease, so two runs with one member id
+    /// would both believe they own the same partitions. (A store that is a value
+    /// type is not told apart from another: such runs are not caught.)
+    private static let running = Locked<Set<RunningKey>>([])
+
+    private struct RunningKey: Hashable {
+        let store: ObjectIdentifier
+        let lease: String
+    }
+
     /// Runs until cancelled (returns) or a worker fails (throws).
     func run() async throws {
         try runtime.validate()
+        let key: RunningKey? =
+            type(of: bus.store) is AnyObject.Type
+            ? RunningKey(
+                store: ObjectIdentifier(bus.store as AnyObject),
+                lease: BusNames.memberLease(group: group.name, member: group.member)) : nil
+        if let key, !Self.running.withLock({ $0.insert(key).inserted }) {
+            throw BusError(
+                code: .memberInUse,
+                message: "member '\(group.member)' of consumer group '\(group.name)' is already running in this process",
+                group: group.name)
+        }
+        defer { if let key { _ = Self.running.withLock { $0.remove(key) } } }
         do {
             try await checkPartitionCount()
             try await membership()

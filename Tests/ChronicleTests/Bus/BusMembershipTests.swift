@@ -187,3 +187,26 @@ final class FreezableLeaseStore: LeaseStore {
     func holder(of name: String) async throws -> Lease? { try await base.holder(of: name) }
     func leases() async throws -> [Lease] { try await base.leases() }
 }
+
+@Suite("Bus member ids")
+struct BusMemberIdTests {
+    @Test func oneMemberIdRunsOnceInAProcess() async throws {
+        let store = InMemoryEventStore()
+        let bus = store.bus()
+        let group = try fastGroup("workers", member: "same")
+        let log = MessageLog()
+        let first = RunningMember(bus, group) { log.add($0) }
+        try await waitUntil("joined") { try await store.leases.leases().count > 1 }
+        do {
+            try await bus.consume(group) { _ in }
+            Issue.record("expected a refusal")
+        } catch BusError.memberInUse {
+        }
+        try await first.stop()
+        // Free again once stopped.
+        let second = RunningMember(bus, group) { log.add($0) }
+        try await publish(1, on: bus)
+        try await log.wait("the second run handles") { $0.count == 1 }
+        try await second.stop()
+    }
+}
