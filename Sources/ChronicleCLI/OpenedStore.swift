@@ -74,6 +74,9 @@ public struct OpenedStore: Sendable {
     /// ```
     public var snapshots: any SnapshotStore { opened.snapshots }
 
+    /// The domain event bus over the store (see ``Chronicle/BackendStore/bus``).
+    public var bus: EventBus { opened.bus }
+
     /// The opened store as a capability protocol, when its backend has it.
     ///
     /// ```swift

@@ -1,72 +1,87 @@
-/// Errors of the bus itself: a request without a reply, a consumer that stopped,
-/// a lease lost while working (store errors stay ``EventStoreError``; errors
-/// thrown by handlers pass through as the `cause`).
+/// Why a bus call failed: a request that got no reply, a consumer group member
+/// that stopped or was refused.
 ///
-/// Match a code in a `catch` clause:
+/// Pattern-match on its code:
 ///
 /// ```swift
 /// do {
-///     let reply = try await bus.request(check, to: "stock", timeout: .seconds(2))
+///     try await bus.consume(group) { message in try await handle(message) }
+/// } catch BusError.stopped {
+///     // the failure policy said stop: fix the handler, then start again
 /// } catch BusError.requestTimedOut {
-///     print("the stock service did not answer")
+///     // (from request(_:to:timeout:)) no reply in time
 /// }
 /// ```
 public struct BusError: Error, Sendable, CustomStringConvertible {
-    /// What went wrong, as a matchable value; codes may be added.
+    /// The kind of error.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Sendable {
             case requestTimedOut = "request timed out"
-            case consumerStopped = "consumer stopped"
+            case stopped = "consumer group stopped"
+            case partitionCountMismatch = "partition count mismatch"
+            case memberInUse = "member id in use"
             case leaseLost = "bus lease lost"
         }
 
         private let value: Value
         private init(_ value: Value) { self.value = value }
 
-        /// No reply to a request came within its timeout.
+        /// No reply came to a request within its timeout.
         public static let requestTimedOut = Code(.requestTimedOut)
-        /// A consumer stopped (its failure policy said so, or it was shut down).
-        public static let consumerStopped = Code(.consumerStopped)
-        /// The bus lost a lease while working under it (it expired before a renewal).
+        /// A message's attempts ran out and the group's failure policy is `.stop`.
+        public static let stopped = Code(.stopped)
+        /// The member's ``ConsumerGroup/partitions`` differs from the count in the group's checkpoints.
+        public static let partitionCountMismatch = Code(.partitionCountMismatch)
+        /// Another running member holds this member id's lease.
+        public static let memberInUse = Code(.memberInUse)
+        /// A lease the bus needed was lost.
         public static let leaseLost = Code(.leaseLost)
 
         public var description: String { value.rawValue }
 
-        /// Matches a ``BusError`` with this code in a `catch` clause.
+        /// Matches a ``BusError`` of this code, for `catch BusError.stopped`.
         public static func ~= (code: Code, error: any Error) -> Bool {
             (error as? BusError)?.code == code
         }
     }
 
-    /// What went wrong.
+    /// The kind of error.
     public let code: Code
-    /// A one-line explanation naming what was concerned (topic, type, group, timeout).
+    /// What happened, in one line.
     public let message: String
-    /// The underlying error, if any.
+    /// The consumer group concerned, when there is one.
+    public let group: String?
+    /// The underlying error, when there is one.
     public let cause: (any Error)?
 
-    /// Creates an error.
+    /// Makes an error.
     ///
     /// ```swift
-    /// throw BusError(code: .consumerStopped, message: "group 'payments' stopped")
+    /// throw BusError(code: .stopped, message: "group 'payments' stopped", group: "payments")
     /// ```
     ///
     /// - Parameters:
-    ///   - code: What went wrong.
-    ///   - message: A one-line explanation.
-    ///   - cause: The underlying error.
-    public init(code: Code, message: String, cause: (any Error)? = nil) {
+    ///   - code: The kind.
+    ///   - message: One line.
+    ///   - group: The consumer group, if any.
+    ///   - cause: The underlying error, if any.
+    public init(code: Code, message: String, group: String? = nil, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
+        self.group = group
         self.cause = cause
     }
 
     public var description: String { "\(code): \(message)" }
 
-    /// No reply came in time.
+    /// See ``Code/requestTimedOut``.
     public static let requestTimedOut = Code.requestTimedOut
-    /// A consumer stopped.
-    public static let consumerStopped = Code.consumerStopped
-    /// A lease was lost.
+    /// See ``Code/stopped``.
+    public static let stopped = Code.stopped
+    /// See ``Code/partitionCountMismatch``.
+    public static let partitionCountMismatch = Code.partitionCountMismatch
+    /// See ``Code/memberInUse``.
+    public static let memberInUse = Code.memberInUse
+    /// See ``Code/leaseLost``.
     public static let leaseLost = Code.leaseLost
 }

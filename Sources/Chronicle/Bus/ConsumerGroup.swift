@@ -60,6 +60,11 @@ public struct ConsumerGroup: Hashable, Sendable {
     /// How many messages a partition reads from the log at once; at most this
     /// many per owned partition are in memory (backpressure).
     public var batchSize: Int
+    /// Whether ``EventBus/consume(_:handler:)`` also runs the delayed-message
+    /// scheduler (``EventBus/runScheduler()``) as a child task; `true` by default.
+    /// The scheduler takes a lease of its own, so one process at a time publishes
+    /// due messages however many members run it.
+    public var runsScheduler: Bool
 
     /// Makes a group configuration.
     ///
@@ -108,6 +113,7 @@ public struct ConsumerGroup: Hashable, Sendable {
         concurrency = 1...4
         leaseDuration = .seconds(10)
         batchSize = 128
+        runsScheduler = true
     }
 
     /// Checks a group name.

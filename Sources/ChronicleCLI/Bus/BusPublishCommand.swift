@@ -1,5 +1,5 @@
 internal import ArgumentParser
-internal import Chronicle
+@_spi(Implementing) internal import Chronicle
 internal import Foundation
 
 /// `chronicle bus publish`: one message to a topic.
@@ -45,7 +45,7 @@ struct BusPublishCommand: AsyncParsableCommand {
     var causationId: String?
 
     @Option(
-        name: .customLong("header"), parsing: .unconditional,
+        name: .customLong("header"), parsing: .singleValue,
         help: ArgumentHelp("A header, KEY=VALUE; repeatable.", valueName: "key=value"))
     var headers: [String] = []
 
@@ -75,7 +75,7 @@ struct BusPublishCommand: AsyncParsableCommand {
         if let delay { due = Date().addingTimeInterval(try DurationText.parse(delay, option: "--delay").timeInterval) }
         if let deliverAt { due = try Timestamp.parse(deliverAt) }
         let timeToLive = try ttl.map { try DurationText.parse($0, option: "--ttl") }
-        var messageId = UUID.chronicleTimeOrdered()
+        var messageId: UUID?
         if let id {
             guard let parsed = UUID(uuidString: id) else { throw CommandError(.badInput, "--id '\(id)' is not a UUID") }
             messageId = parsed
@@ -91,9 +91,11 @@ struct BusPublishCommand: AsyncParsableCommand {
             throw CommandError(.badInput, "--header '\(reserved)': headers starting with 'chronicle.' are the bus's own")
         }
         let payload = try AppendCommand.jsonInput(data, option: "--data")
-        let event = NewEvent(
-            id: messageId, type: type, data: payload,
-            metadata: EventMetadata(correlationId: correlationId, causationId: causationId, headers: headerValues))
+        let metadata = EventMetadata(correlationId: correlationId, causationId: causationId, headers: headerValues)
+        // Without --id, the time-ordered id every NewEvent gets by default.
+        let event =
+            messageId.map { NewEvent(id: $0, type: type, data: payload, metadata: metadata) }
+            ?? NewEvent(type: type, data: payload, metadata: metadata)
 
         let opened = try await storeOptions.open(.createIfMissing)
         defer { opened.close() }

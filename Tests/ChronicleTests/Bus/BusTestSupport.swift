@@ -1,68 +1,93 @@
 import Chronicle
+import ChronicleTesting
 import Foundation
 import Testing
 
-/// A bus over an in-memory store, with in-memory consumer stores.
-func makeBus(_ store: InMemoryEventStore, checkpoints: any CheckpointStore = InMemoryCheckpointStore()) -> EventBus {
-    EventBus(
-        store: store, checkpoints: checkpoints, deadLetters: InMemoryDeadLetterStore(), leases: store.leases,
-        attempts: InMemoryDeliveryAttemptStore())
+/// A message whose payload is its number.
+func busMessage(_ number: Int, headers: [String: String] = [:]) -> NewEvent {
+    NewEvent(type: "Numbered", data: Data("\(number)".utf8), metadata: EventMetadata(headers: headers))
 }
 
-/// A short lease, so tests that hand the scheduler over do it in a fraction of a second.
-func testLease(_ owner: String) -> LeaseSettings {
-    LeaseSettings(owner: owner, duration: .milliseconds(600))
+/// The number in a message's payload.
+func number(of message: ReceivedMessage) -> Int {
+    Int(String(decoding: message.data, as: UTF8.self)) ?? -1
 }
 
-/// A message with a small JSON payload.
-func message(_ type: String, _ text: String = "{}") -> NewEvent {
-    NewEvent(type: type, data: Data(text.utf8))
+/// A group with settings that keep tests fast: short leases and back-offs, no breaker.
+func fastGroup(
+    _ name: String, topics: [Topic] = ["orders"], partitions: Int = 4, member: String, lease: Duration = .seconds(2)
+) throws -> ConsumerGroup {
+    var group = try ConsumerGroup(name, topics: topics, partitions: partitions, member: member)
+    group.leaseDuration = lease
+    group.failurePolicy = FailurePolicy(maxAttempts: 5, initialDelay: .milliseconds(1), maximumDelay: .milliseconds(5))
+    group.circuitBreaker = nil
+    group.batchSize = 16
+    group.runsScheduler = false
+    return group
 }
 
-/// The log's events outside the bus's `$` streams (what the global topic delivers).
-func topicEvents(_ store: some EventStore) async throws -> [EventRecord] {
-    try await store.readAll(from: .start, limit: 10_000, filter: .all).filter { Topic.all.contains($0.stream) }
-}
+/// What a handler received, in order.
+final class MessageLog: Sendable {
+    private let received = Locked<[ReceivedMessage]>([])
 
-/// Waits, following the store's appends (no fixed sleeps), until `condition`
-/// holds for the events in the topics; fails after `timeout`.
-@discardableResult
-func awaitTopicEvents(
-    _ store: some EventStore, timeout: Duration = .seconds(10),
-    until condition: @escaping @Sendable ([EventRecord]) -> Bool
-) async throws -> [EventRecord] {
-    try await withThrowingTaskGroup(of: [EventRecord].self) { group in
-        group.addTask {
-            while true {
-                let head = try await store.completePosition()
-                let events = try await topicEvents(store)
-                if condition(events) { return events }
-                try await store.waitForAppends(after: head)
-            }
-        }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            throw TimedOut(what: "topic events", after: timeout)
-        }
-        defer { group.cancelAll() }
-        return try await group.next()!
+    func add(_ message: ReceivedMessage) { received.withLock { $0.append(message) } }
+
+    var all: [ReceivedMessage] { received.withLock { $0 } }
+    var numbers: [Int] { all.map(number(of:)) }
+
+    /// Waits until `condition` holds for what was received; fails after `seconds`.
+    func wait(
+        _ what: String, within seconds: Double = 20, until condition: @escaping @Sendable ([ReceivedMessage]) -> Bool
+    ) async throws {
+        try await waitUntil(what, within: seconds) { condition(self.all) }
     }
 }
 
-/// Polls `condition` every few milliseconds until it holds; fails after `timeout`.
-/// For state that no append signals (a lease taken).
-func awaitCondition(
-    timeout: Duration = .seconds(10), _ what: String, _ condition: @Sendable () async throws -> Bool
+/// Polls `condition` every few milliseconds until it holds; fails after `seconds`.
+func waitUntil(
+    _ what: String, within seconds: Double = 20, _ condition: @escaping @Sendable () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        if ContinuousClock.now > deadline { throw TimedOut(what: what, after: timeout) }
-        try await Task.sleep(for: .milliseconds(5))
+    try await withDeadline(seconds: seconds, what) {
+        while try await !condition() { try await Task.sleep(for: .milliseconds(5)) }
     }
 }
 
-struct TimedOut: Error, CustomStringConvertible {
-    let what: String
-    let after: Duration
-    var description: String { "timed out after \(after) waiting for \(what)" }
+/// Publishes `count` messages numbered from `first`, spread over `keys` streams of `topic`.
+@discardableResult
+func publish(
+    _ count: Int, from first: Int = 0, keys: Int = 10, to topic: Topic = "orders", on bus: EventBus
+) async throws -> [PublishReceipt] {
+    let messages = (first..<(first + count)).map { OutgoingMessage(busMessage($0), to: topic, key: "k\($0 % keys)") }
+    return try await bus.publish(messages)
+}
+
+/// Checks that each stream's messages arrived in publishing order (numbers increase per stream).
+func expectStreamOrder(_ messages: [ReceivedMessage], sourceLocation: SourceLocation = #_sourceLocation) {
+    var last: [StreamName: Int] = [:]
+    for message in messages {
+        let value = number(of: message)
+        if let previous = last[message.stream] {
+            #expect(value > previous, "\(message.stream): \(value) after \(previous)", sourceLocation: sourceLocation)
+        }
+        last[message.stream] = value
+    }
+}
+
+/// Runs `consume` in a task; `stop()` cancels it and returns what it threw.
+struct RunningMember: Sendable {
+    let task: Task<Void, any Error>
+
+    init(_ bus: EventBus, _ group: ConsumerGroup, handler: @escaping @Sendable (ReceivedMessage) async throws -> Void) {
+        task = Task { try await bus.consume(group, handler: handler) }
+    }
+
+    func stop() async throws {
+        task.cancel()
+        try await task.value
+    }
+}
+
+struct HandlerFailure: Error, CustomStringConvertible {
+    let text: String
+    var description: String { text }
 }
