@@ -42,7 +42,8 @@ public enum ExitStatus: Int32, Hashable, Sendable, CaseIterable {
                where there is no terminal to confirm on
             3  conflict: wrong expected version, event id stored elsewhere,
                import into a store that holds other events
-            4  an alert threshold of 'stats' was exceeded
-          130  interrupted by Ctrl-C before a rebuild or catch-up finished
+            4  an alert threshold of 'stats' or 'bus groups' was exceeded
+          130  interrupted by Ctrl-C before a rebuild or catch-up finished,
+               or a 'bus consume' stopped by Ctrl-C
         """
 }

@@ -77,11 +77,23 @@ enum SubscriberStatuses {
         }
         let known = Set(projections.map(\.name))
         var checkpoints: [String: GlobalPosition] = [:]
-        for checkpoint in try await opened.checkpoints.checkpoints() where !RebuildMarker.isMarker(checkpoint.name) {
+        // The bus keeps checkpoints per group, topic and partition (and one for its
+        // scheduler): a group is one row, with the lag of its own messages.
+        let groups = try await opened.bus.groups()
+        for group in groups {
+            let positions = group.partitions.flatMap { $0.checkpoints.values }
+            statuses.append(
+                ConsumerStatus(
+                    kind: .consumerGroup, name: group.name, checkpoint: positions.min() ?? .none, lagEvents: group.lag,
+                    lagSeconds: group.lag > 0 ? group.lagSeconds : nil, deadLetters: Int64(group.deadLetters)))
+        }
+        let groupNames = Set(groups.map(\.name))
+        for checkpoint in try await opened.checkpoints.checkpoints()
+        where !RebuildMarker.isMarker(checkpoint.name) && !checkpoint.name.hasPrefix(BusNames.prefix) {
             checkpoints[checkpoint.name] = checkpoint.position
         }
         let deadLetters = try await opened.deadLetterCounts()
-        let others = Set(checkpoints.keys).union(deadLetters.keys).subtracting(known).sorted()
+        let others = Set(checkpoints.keys).union(deadLetters.keys).subtracting(known).subtracting(groupNames).sorted()
         for name in others {
             let checkpoint = checkpoints[name] ?? .none
             var lagSeconds: Double?

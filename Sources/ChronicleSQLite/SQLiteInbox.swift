@@ -25,6 +25,9 @@ public import GRDB
 public struct SQLiteInbox: TransactionalMessageHandler {
     let store: SQLiteEventStore
     let handler: @Sendable (ReceivedMessage, Database) throws -> Void
+    let prepare: (@Sendable (Database) throws -> Void)?
+    /// Whether `prepare` has committed (shared by copies of this value).
+    let prepared = Locked(false)
 
     /// Handles one message exactly once (see the type's description).
     ///
@@ -46,11 +49,14 @@ public struct SQLiteInbox: TransactionalMessageHandler {
     {
         try AppendValidation.checkCheckpoint(position)
         let handler = handler
+        let prepare = prepared.withLock { $0 } ? nil : self.prepare
         let (outcome, failure): (InboxOutcome, (any Error)?) = try await store.withMappedErrors {
             try await store.pool.writeWithoutTransaction { db in
                 var outcome = InboxOutcome.handled
                 var failure: (any Error)?
                 try db.inTransaction(.immediate) {
+                    // The handler's tables, created (idempotently) with the first message.
+                    try prepare?(db)
                     if try Self.holds(message, in: db) {
                         outcome = .alreadyProcessed
                     } else {
@@ -72,6 +78,7 @@ public struct SQLiteInbox: TransactionalMessageHandler {
             }
         }
         if let failure { throw failure }
+        if prepare != nil { prepared.withLock { $0 = true } }
         return outcome
     }
 
@@ -100,14 +107,22 @@ extension SQLiteEventStore {
     /// rollback undoes its writes alone.
     ///
     /// ```swift
-    /// let inbox = store.inbox { message, db in
+    /// let inbox = store.inbox(prepare: { db in
+    ///     try db.execute(sql: "CREATE TABLE IF NOT EXISTS stock (sku TEXT PRIMARY KEY, reserved INTEGER NOT NULL DEFAULT 0)")
+    /// }) { message, db in
     ///     try db.execute(sql: "UPDATE stock SET reserved = reserved + 1 WHERE sku = ?", arguments: [message.stream.id])
     /// }
     /// ```
     ///
-    /// - Parameter handle: The handler, given the message and the transaction's database.
+    /// - Parameters:
+    ///   - prepare: Creates the handler's tables if they are missing (`CREATE TABLE IF NOT EXISTS`,
+    ///     `db.create(table:options: [.ifNotExists])`); run in the first message's transaction.
+    ///   - handle: The handler, given the message and the transaction's database.
     /// - Returns: The transactional handler to give a consumer group.
-    public func inbox(_ handle: @escaping @Sendable (ReceivedMessage, Database) throws -> Void) -> SQLiteInbox {
-        SQLiteInbox(store: self, handler: handle)
+    public func inbox(
+        prepare: (@Sendable (Database) throws -> Void)? = nil,
+        _ handle: @escaping @Sendable (ReceivedMessage, Database) throws -> Void
+    ) -> SQLiteInbox {
+        SQLiteInbox(store: self, handler: handle, prepare: prepare)
     }
 }

@@ -10,7 +10,7 @@
 /// - **priority queue**: one group, several topics with priorities.
 ///
 /// ```swift
-/// var payments = ConsumerGroup("payments", topics: ["orders"])
+/// var payments = try ConsumerGroup("payments", topics: ["orders"])
 /// payments.failurePolicy = FailurePolicy(maxAttempts: 5, initialDelay: .milliseconds(200))
 /// try await bus.consume(payments) { message in try await charge(message) }
 /// ```

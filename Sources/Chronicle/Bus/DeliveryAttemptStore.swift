@@ -27,8 +27,9 @@ public struct DeliveryAttempts: Hashable, Sendable {
 }
 
 /// Where consumer groups count failed deliveries, so that retries resume after a
-/// restart instead of starting over (and a message that crashes its handler's
-/// process is dead-lettered after the policy's attempts, not retried forever).
+/// restart instead of starting over. An attempt counts when the handler throws;
+/// a handler that kills its process is not counted (the message comes back on
+/// every restart).
 ///
 /// ```swift
 /// let failed = try await attempts.recordFailure(consumer: "payments", message: id, error: "gateway timeout")

@@ -35,6 +35,7 @@ extension EventBus {
         metadata.headers[MessageHeaders.redeliveryStream] = original.stream.description
         metadata.headers[MessageHeaders.redeliveryPosition] = String(original.position.rawValue)
         metadata.headers[MessageHeaders.redeliveryRecordedAt] = MessageHeaders.text(original.recordedAt)
+        metadata.headers[MessageHeaders.redeliveryVersion] = String(original.version)
         let redelivery = NewEvent(
             type: original.type, schemaVersion: original.schemaVersion, data: original.data, metadata: metadata)
         let result = try await store.append(
@@ -56,12 +57,13 @@ extension EventBus {
         var metadata = record.metadata
         for key in [
             MessageHeaders.redeliveryOf, MessageHeaders.redeliveryStream, MessageHeaders.redeliveryPosition,
-            MessageHeaders.redeliveryRecordedAt,
+            MessageHeaders.redeliveryRecordedAt, MessageHeaders.redeliveryVersion,
         ] {
             metadata.headers[key] = nil
         }
         return EventRecord(
-            position: GlobalPosition(position), stream: stream, version: 0, id: id, type: record.type,
+            position: GlobalPosition(position), stream: stream,
+            version: headers[MessageHeaders.redeliveryVersion].flatMap(Int64.init) ?? 1, id: id, type: record.type,
             schemaVersion: record.schemaVersion, data: record.data, metadata: metadata,
             recordedAt: MessageHeaders.date(MessageHeaders.redeliveryRecordedAt, in: record.metadata) ?? record.recordedAt)
     }

@@ -1,4 +1,5 @@
 public import Foundation
+internal import CoreMetrics
 
 extension EventBus {
     /// Publishes one message to a topic.
@@ -62,6 +63,11 @@ extension EventBus {
         if messages.isEmpty { return [] }
         let planned = try Self.plan(messages)
         let results = try await store.append(planned.appends)
+        var perTopic: [String: Int64] = [:]
+        for message in messages { perTopic[message.topic.name, default: 0] += 1 }
+        for (topic, count) in perTopic {
+            Counter(label: "chronicle_bus_published_total", dimensions: [("topic", topic)]).increment(by: count)
+        }
         return planned.receipts(results)
     }
 

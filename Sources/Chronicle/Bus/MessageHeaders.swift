@@ -27,6 +27,8 @@ public enum MessageHeaders {
     public static let redeliveryPosition = "chronicle.redelivery-position"
     /// On a redelivery: the time the message delivered again was recorded.
     public static let redeliveryRecordedAt = "chronicle.redelivery-recorded-at"
+    /// On a redelivery: the stream version of the message delivered again.
+    public static let redeliveryVersion = "chronicle.redelivery-version"
 
     /// The text form of `date` used in headers.
     ///

@@ -247,6 +247,11 @@ final class PartitionWorker: Sendable {
                 if runtime.delivery.savesCheckpoints { lanes[lane].saved = max(lanes[lane].saved, item.position) }
                 if attempt > 1 { try await attempts.clear(consumer: group.name, message: record.id) }
                 return false
+            case .failure(let error) where error is CancellationError && Task.isCancelled:
+                // Stopping, and the handler gave the message up: it was not handled,
+                // nor did it fail; it stays unacknowledged for the next owner.
+                runtime.breaker.abandoned(permit)
+                throw error
             case .failure(let error):
                 runtime.breaker.failed(permit)
                 runtime.count { $0.failed += 1 }
@@ -295,7 +300,9 @@ final class PartitionWorker: Sendable {
     /// Parks a message as the group's dead letter and forgets its attempts.
     private func park(_ record: EventRecord, error: String, attempts: Int) async throws {
         try keeper.ensureHeld()
-        try await bus.deadLetters.park(record, consumer: group.name, error: error, attempts: attempts)
+        let failures = try await bus.attempts.attempts(consumer: group.name, message: record.id)
+        try await bus.deadLetters.park(
+            record, consumer: group.name, error: error, attempts: attempts, firstFailedAt: failures?.firstFailedAt)
         try await bus.attempts.clear(consumer: group.name, message: record.id)
         if error != "expired" {
             runtime.count { $0.deadLettered += 1 }

@@ -1,6 +1,7 @@
 internal import ArgumentParser
 internal import Chronicle
 internal import Foundation
+internal import Logging
 
 /// `chronicle bus consume`: joins a consumer group and prints what it is given.
 struct BusConsumeCommand: AsyncParsableCommand {
@@ -71,7 +72,14 @@ struct BusConsumeCommand: AsyncParsableCommand {
 
         let opened = try await storeOptions.open(.createIfMissing)
         defer { opened.close() }
-        let bus = opened.bus
+        // Joining and leaving are not news on a terminal; trouble (a lease that
+        // could not be renewed, a storage error) is, on standard error.
+        var logger = Logger(label: "chronicle.bus") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        let base = opened.bus
+        let bus = EventBus(
+            store: base.store, checkpoints: base.checkpoints, deadLetters: base.deadLetters, leases: base.leases,
+            attempts: base.attempts, logger: logger)
         let printer = ConsumedMessagePrinter(limit: max)
         let consumeGroup = group
         let interrupted = try await Interruption.run {
@@ -82,7 +90,10 @@ struct BusConsumeCommand: AsyncParsableCommand {
                 tasks.addTask { try await printer.waitUntilDone(idle: idle) }
                 // Whichever ends first (the limit or idleness reached, or the consumer
                 // failing) ends the other: the consumer leaves the group gracefully.
-                defer { tasks.cancelAll() }
+                defer {
+                    printer.close()
+                    tasks.cancelAll()
+                }
                 try await tasks.next()
             }
         }
@@ -96,6 +107,7 @@ final class ConsumedMessagePrinter: Sendable {
     private struct State {
         var printed = 0
         var lastActivity = ContinuousClock.now
+        var closed = false
     }
 
     private let limit: Int?
@@ -116,10 +128,16 @@ final class ConsumedMessagePrinter: Sendable {
             return true
         }
         if !admitted {
-            // Never acknowledged: the task is cancelled when the command ends.
-            try await Task.sleep(for: .seconds(86_400 * 365))
+            // Past the limit: held, unprinted, until the command ends, then given
+            // up as cancelled, so the group does not count it as handled or failed.
+            while !state.withLock({ $0.closed }) { try? await Task.sleep(for: .milliseconds(20)) }
             throw CancellationError()
         }
+    }
+
+    /// Lets held messages go, unacknowledged: the command is ending.
+    func close() {
+        state.withLock { $0.closed = true }
     }
 
     /// Returns when the limit was reached or nothing was printed for `idle`.

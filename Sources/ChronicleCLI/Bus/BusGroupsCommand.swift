@@ -86,7 +86,8 @@ struct BusGroupsCommand: AsyncParsableCommand {
 
     static func print(_ status: ConsumerGroupStatus, to out: TextOutput) {
         out.line(
-            out.styled(status.name, .bold) + "  topics " + status.topics.joined(separator: ", ") + "  "
+            out.styled(status.name, .bold) + "  topics "
+                + status.topics.filter { !$0.hasPrefix("$") }.joined(separator: ", ") + "  "
                 + "\(status.partitionCount) partitions  \(status.members.count) member\(status.members.count == 1 ? "" : "s")  "
                 + "lag \(Formatting.count(Int(status.lag)))" + (status.lag > 0 ? String(format: " (%.1f s)", status.lagSeconds) : "")
                 + "  dead letters \(status.deadLetters)")
@@ -107,7 +108,8 @@ struct BusGroupsCommand: AsyncParsableCommand {
 
     static func json(_ status: ConsumerGroupStatus) -> JSONValue {
         .object([
-            ("name", .string(status.name)), ("topics", .array(status.topics.map(JSONValue.string))),
+            ("name", .string(status.name)),
+            ("topics", .array(status.topics.filter { !$0.hasPrefix("$") }.map(JSONValue.string))),
             ("partitionCount", .int(Int64(status.partitionCount))),
             ("members", .array(status.members.map { member in
                 .object([("id", .string(member.id)), ("leaseExpiresAt", .string(Timestamp.format(member.expiresAt)))])
