@@ -166,10 +166,10 @@ struct BusGuideTests {
         let view = try await bus.publish(NewEvent(type: "PageViewed", data: Data()), to: "page_views", key: "home")
         let counting = Task { [pageViews] in
             try await bus.consume(pageViews) { message in
-                let checkpoints = try await store.checkpoints.checkpoints()
-                seenCheckpoint.withLock { seen in
-                    seen = checkpoints.first { $0.name.hasPrefix("bus.page_view_counter#page_views#") }?.position
-                }
+                let name = BusNames.checkpoint(
+                    group: message.group, topic: "page_views", partition: message.partition, of: 8)
+                let saved = try await store.checkpoints.checkpoint(named: name)?.position
+                seenCheckpoint.withLock { $0 = saved }
                 viewed.add(message)
                 throw GatewayDown()
             }
@@ -225,6 +225,7 @@ struct BusGuideTests {
             status.violations(of: BusThresholds(maxLag: 1_000, maxLagSeconds: 60, maxDeadLetters: 0))
                 == ["consumer group 'payments': 1 dead letters exceed 0"])
 
+        gatewayFixed.withLock { $0 = true }   // the gateway is back: deliver order 13 again
         // --- guide: dead letters ---
         for letter in try await bus.deadLetters.deadLetters(consumer: "payments", limit: 100) {
             print(letter.stream, letter.type, letter.error, letter.attempts)   // orders-13 OrderPlaced GatewayDown() 3
@@ -233,7 +234,6 @@ struct BusGuideTests {
         // --- end ---
         let parked = try await store.deadLetters.count(consumer: "payments")
         #expect(parked == 0, "the retried dead letter is gone")
-        gatewayFixed.withLock { $0 = true }
         try await charged.wait("order 13 redelivered") { $0.contains { $0.isRedelivery } }
         let redelivered = try #require(charged.all.first { $0.isRedelivery })
         #expect(redelivered.id == thirteen.id && redelivered.stream == thirteen.stream)
