@@ -296,6 +296,7 @@ struct BusGuideTests {
         await services.triggerGracefulShutdown()
         try await running.value
         #expect(billing.statistics.ownedPartitions.isEmpty)
+        #expect(invoiced.all.count == 3 && invoiced.all.allSatisfy { !$0.isRedelivery }, "payments' redelivery is its own")
         #expect(try await bus.status(group: "billing")?.lag == 0, "checkpoints saved on the way out")
         #expect(try await bus.status(group: "billing")?.members.isEmpty == true, "left the group")
 
