@@ -184,20 +184,13 @@ struct BusGuideTests {
         #expect(seenCheckpoint.withLock { $0 } == view.position, "saved before the handler ran")
 
         // --- guide: inbox ---
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(5)   // wait while another connection writes
-        let schema = try DatabaseQueue(path: path, configuration: configuration)   // the app's own migration
-        try await schema.write { db in
-            try db.execute(sql: "CREATE TABLE IF NOT EXISTS reservations (order_id TEXT PRIMARY KEY NOT NULL)")
-        }
-        try schema.close()
-
         let inventory = try ConsumerGroup("inventory", topics: ["orders"])
-        let reserving = Task {
-            try await bus.consume(inventory, inbox: store.inbox { message, db in
-                try db.execute(sql: "INSERT INTO reservations (order_id) VALUES (?)", arguments: [message.stream.id])
-            })
+        let reservations = store.inbox(prepare: { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS reservations (order_id TEXT PRIMARY KEY NOT NULL)")
+        }) { message, db in
+            try db.execute(sql: "INSERT INTO reservations (order_id) VALUES (?)", arguments: [message.stream.id])
         }
+        let reserving = Task { try await bus.consume(inventory, inbox: reservations) }
         // --- end ---
 
         // Order 13: the gateway refuses it three times, so it becomes a dead letter of payments.
