@@ -48,7 +48,6 @@ struct BenchSettings: Sendable {
             ("load_average_before", .array(loadBefore.map(JSONValue.double))),
             ("load_average_after", .array(loadAfter.map(JSONValue.double))),
             ("chronicle", .string(ChronicleCommands.version)),
-            ("unavailable", .object(BenchWorkload.unavailable.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
         ])
     }
 

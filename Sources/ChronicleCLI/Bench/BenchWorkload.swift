@@ -9,6 +9,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
     case replayAll = "replay-all"
     case projectionRebuild = "projection-rebuild"
     case subscriptionLatency = "subscription-latency"
+    case busThroughput = "bus-throughput"
     case codec
     case storeAppend = "store-append"
 
@@ -17,9 +18,6 @@ enum BenchWorkload: String, CaseIterable, Sendable {
 
     /// Not one of the issue's workloads: run only when named.
     var runsOnlyWhenNamed: Bool { self == .codec || self == .storeAppend }
-
-    /// Workloads the issue lists that this build cannot run yet, and why.
-    static let unavailable = ["bus-throughput": "the event bus does not exist yet"]
 
     /// What the workload does, at scale 1.
     var summary: String {
@@ -33,6 +31,8 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .replayAll: return "read and decode the whole log (30,000 events) in order into typed events"
         case .projectionRebuild: return "rebuild a projection counting events per type into a table of the store"
         case .subscriptionLatency: return "from calling append to an in-process subscriber receiving it"
+        case .busThroughput:
+            return "publish 20,000 messages, 100 per call over 1,000 keys, to a group of 8 partitions in the process"
         case .codec: return "(only when named) encode and decode the events: JSONEventCodec, then Foundation's coders"
         case .storeAppend:
             return "(only when named) append-single's appends of one encoded event through EventStore.append: the store alone"
@@ -50,7 +50,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .load, .loadSnapshot: return "load"
         case .replayAll: return "page of 1,000"
         case .projectionRebuild: return "batch"
-        case .subscriptionLatency: return "delivery"
+        case .subscriptionLatency, .busThroughput: return "delivery"
         case .codec: return "round of 1,000"
         }
     }
@@ -67,6 +67,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .replayAll: return try await BenchReadWorkloads.replayAll(bench)
         case .projectionRebuild: return try await BenchProjectionWorkload.rebuild(bench)
         case .subscriptionLatency: return try await BenchSubscriptionWorkload.latency(bench)
+        case .busThroughput: return try await BenchBusWorkload.throughput(bench)
         case .codec: return try BenchCodecWorkload.run(bench)
         case .storeAppend: return try await BenchAppendWorkloads.storeAlone(bench)
         }
