@@ -9,7 +9,7 @@ public import PostgresNIO
 ///
 /// One transaction per message: it adds the message id to the group's inbox
 /// (`chronicle_bus_inbox`) first; when the id was there already the handler is
-/// skipped (``InboxOutcome/alreadyProcessed``), otherwise it runs on the
+/// skipped (`InboxOutcome.alreadyProcessed`), otherwise it runs on the
 /// transaction's connection. Then the checkpoint is saved, unless it is already
 /// at or past the position (it never moves back). A second transaction with the
 /// same message, in any process, waits at the inbox row for the first to end.
@@ -39,8 +39,8 @@ public struct PostgresInbox: TransactionalMessageHandler {
     ///   - message: The message; its group names the inbox.
     ///   - checkpoint: The name of the checkpoint to advance.
     ///   - position: The position to save it at.
-    /// - Returns: ``InboxOutcome/handled`` when the handler ran,
-    ///   ``InboxOutcome/alreadyProcessed`` when the inbox held the message.
+    /// - Returns: `InboxOutcome.handled` when the handler ran,
+    ///   `InboxOutcome.alreadyProcessed` when the inbox held the message.
     /// - Throws: The handler's error (nothing committed); `EventStoreError`
     ///   `.invalidArgument` for a negative position, or on a storage failure.
     public func handle(_ message: ReceivedMessage, checkpoint: String, position: GlobalPosition) async throws

@@ -9,12 +9,12 @@ public import GRDB
 ///
 /// One IMMEDIATE transaction per message: when the group's inbox
 /// (`chronicle_bus_inbox`) already holds the message id, the handler is skipped
-/// (``InboxOutcome/alreadyProcessed``); otherwise it runs and the id is added.
+/// (`InboxOutcome.alreadyProcessed`); otherwise it runs and the id is added.
 /// Then the checkpoint is saved, unless it is already at or past the position
 /// (it never moves back). When the handler throws, nothing commits and its
 /// error is rethrown unchanged.
 ///
-/// Make one with ``SQLiteEventStore/inbox(_:)``.
+/// Make one with ``SQLiteEventStore/inbox(prepare:_:)``.
 ///
 /// ```swift
 /// let inbox = store.inbox { message, db in
@@ -39,8 +39,8 @@ public struct SQLiteInbox: TransactionalMessageHandler {
     ///   - message: The message; its group names the inbox.
     ///   - checkpoint: The name of the checkpoint to advance.
     ///   - position: The position to save it at.
-    /// - Returns: ``InboxOutcome/handled`` when the handler ran,
-    ///   ``InboxOutcome/alreadyProcessed`` when the inbox held the message.
+    /// - Returns: `InboxOutcome.handled` when the handler ran,
+    ///   `InboxOutcome.alreadyProcessed` when the inbox held the message.
     /// - Throws: The handler's error, unchanged (nothing committed);
     ///   `EventStoreError` `.invalidArgument` for a negative position, or on a
     ///   storage failure.

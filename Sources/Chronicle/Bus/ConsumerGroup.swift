@@ -61,7 +61,7 @@ public struct ConsumerGroup: Hashable, Sendable {
     /// many per owned partition are in memory (backpressure).
     public var batchSize: Int
     /// Whether ``EventBus/consume(_:handler:)`` also runs the delayed-message
-    /// scheduler (``EventBus/runScheduler()``) as a child task; `true` by default.
+    /// scheduler (``EventBus/runScheduler(leaseSettings:)``) as a child task; `true` by default.
     /// The scheduler takes a lease of its own, so one process at a time publishes
     /// due messages however many members run it.
     public var runsScheduler: Bool

@@ -56,7 +56,7 @@ public struct ReceivedMessage: Hashable, Sendable {
     public var causationId: String? { record.metadata.causationId }
     /// The application's headers and the bus's own (see ``MessageHeaders``).
     public var headers: [String: String] { record.metadata.headers }
-    /// Where a reply goes, for a request (see ``EventBus/reply(to:with:)``).
+    /// Where a reply goes, for a request (see `EventBus.reply(to:with:)`).
     public var replyTo: StreamName? { record.metadata.headers[MessageHeaders.replyTo].flatMap { try? StreamName($0) } }
     /// When the message stops being deliverable, when it has a time to live.
     public var expiresAt: Date? { MessageHeaders.date(MessageHeaders.expiresAt, in: record.metadata) }

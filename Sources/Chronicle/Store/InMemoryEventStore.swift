@@ -21,7 +21,7 @@ public actor InMemoryEventStore: EventStore {
     private nonisolated let appendSignal = AppendSignal()
     /// The leases of the consumers that run on this store (see ``LeaseProviding``).
     public nonisolated let leases = InMemoryLeaseStore()
-    /// The checkpoints of the consumers that run on this store (the bus's groups, ``bus(logger:)``).
+    /// The checkpoints of the consumers that run on this store (the bus's groups, ``bus(checkpoints:deadLetters:attempts:leases:logger:)``).
     public nonisolated let checkpoints = InMemoryCheckpointStore()
     /// The dead letters of the consumers that run on this store.
     public nonisolated let deadLetters = InMemoryDeadLetterStore()
