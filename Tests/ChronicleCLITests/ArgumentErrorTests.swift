@@ -34,7 +34,7 @@ struct ArgumentErrorTests {
         try await expectBadInput(
             ["strems", "list", "--store", path],
             "chronicle: error: unknown subcommand 'strems' of 'chronicle': its subcommands are init, append, "
-                + "streams, snapshots, tail, events, stats, checkpoints, dlq, category-index, backup and bench (see 'chronicle --help')")
+                + "streams, snapshots, tail, events, stats, checkpoints, dlq, category-index, backup, bus and bench (see 'chronicle --help')")
         // An unknown option of a known subcommand is still ArgumentParser's message.
         try await expectBadInput(
             ["streams", "list", "--stor", path],

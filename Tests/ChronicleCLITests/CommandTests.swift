@@ -14,11 +14,11 @@ struct CommandTests {
         let path = directory.path("events.sqlite")
         let created = try await ChronicleProcess.run(["init", "--store", "sqlite:\(path)"])
         #expect(created.status == 0, "\(created)")
-        #expect(created.standardOutput == "created store sqlite:\(path) (schema version 6)\n")
+        #expect(created.standardOutput == "created store sqlite:\(path) (schema version 7)\n")
         #expect(FileManager.default.fileExists(atPath: path))
         let again = try await ChronicleProcess.run(["init", "--json"], environment: ["CHRONICLE_STORE": path])
         #expect(again.status == 0, "\(again)")
-        #expect(again.standardOutput == #"{"store":"sqlite:\#(path)","schemaVersion":6,"created":false}"# + "\n")
+        #expect(again.standardOutput == #"{"store":"sqlite:\#(path)","schemaVersion":7,"created":false}"# + "\n")
     }
 
     @Test func appendPrintsPositionAndVersion() async throws {
@@ -190,7 +190,7 @@ struct CommandTests {
         #expect(object["streams"] as? Int == 21)
         #expect(object["headPosition"] as? Int == 100)
         #expect(object["headRecordedAt"] as? String == Timestamp.format(events[99].recordedAt))
-        #expect(object["schemaVersion"] as? Int == 6)
+        #expect(object["schemaVersion"] as? Int == 7)
         let size = try #require(object["sizeBytes"] as? Int)
         #expect(size >= (try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int))
         #expect((object["alerts"] as? [Any])?.isEmpty == true)
