@@ -49,3 +49,21 @@ public struct EventBus: Sendable {
         self.logger = logger
     }
 }
+
+extension EventBus {
+    /// The same bus (same store and consumer stores), logging elsewhere.
+    ///
+    /// ```swift
+    /// var quiet = Logger(label: "chronicle.bus")
+    /// quiet.logLevel = .warning
+    /// let bus = store.bus().with(logger: quiet)
+    /// ```
+    ///
+    /// - Parameter logger: Where the returned bus logs.
+    /// - Returns: A bus sharing this one's stores.
+    public func with(logger: Logger) -> EventBus {
+        EventBus(
+            store: store, checkpoints: checkpoints, deadLetters: deadLetters, leases: leases, attempts: attempts,
+            logger: logger)
+    }
+}

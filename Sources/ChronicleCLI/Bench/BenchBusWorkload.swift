@@ -18,11 +18,8 @@ enum BenchBusWorkload {
     static func throughput(_ bench: BenchContext) async throws -> BenchResult {
         let count = bench.count(20_000, minimum: batch)
         return try await bench.withFreshStore { opened in
-            let base = opened.bus
             // Joining and leaving are not news in a benchmark's output.
-            let bus = EventBus(
-                store: base.store, checkpoints: base.checkpoints, deadLetters: base.deadLetters, leases: base.leases,
-                attempts: base.attempts, logger: Logger(label: "chronicle.bench") { _ in SwiftLogNoOpLogHandler() })
+            let bus = opened.bus.with(logger: Logger(label: "chronicle.bench") { _ in SwiftLogNoOpLogHandler() })
             let topic: Topic = "bench"
             let tally = Tally(count: count)
             let consumer = bus.consumer(try ConsumerGroup("bench", topics: [topic])) { message in

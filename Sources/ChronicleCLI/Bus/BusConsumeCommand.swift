@@ -76,10 +76,7 @@ struct BusConsumeCommand: AsyncParsableCommand {
         // could not be renewed, a storage error) is, on standard error.
         var logger = Logger(label: "chronicle.bus") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
-        let base = opened.bus
-        let bus = EventBus(
-            store: base.store, checkpoints: base.checkpoints, deadLetters: base.deadLetters, leases: base.leases,
-            attempts: base.attempts, logger: logger)
+        let bus = opened.bus.with(logger: logger)
         let printer = ConsumedMessagePrinter(limit: max)
         let consumeGroup = group
         let interrupted = try await Interruption.run {
