@@ -105,6 +105,23 @@ struct BusProcessScenarios {
         let survivorShare = receipts.count - victimShare
         try await survivor.waitUntil("the survivor prints its own share") { $0.count >= survivorShare }
 
+        // The victim's pipe is full: it is blocked writing a line, its message unacknowledged.
+        try await BusConsumerProcess.waitUntil("the victim's pipe fills") {
+            victim.running.unreadOutputBytes() >= 65_536 - 4_096
+        }
+        let blocked = Date()
+        // Blocked on its output, it goes on renewing its leases (the writes are off
+        // Swift's cooperative pool): they come to outlast the moment it blocked by more than a lease.
+        let bus = bus
+        let group = group
+        try await BusConsumerProcess.waitUntil(seconds: 10, "the blocked victim renews its leases") {
+            guard let status = try await bus.status(group: group) else { return false }
+            return status.partitions.filter { victimPartitions.contains($0.partition) }.allSatisfy {
+                $0.owner == "victim" && ($0.leaseExpiresAt ?? .distantPast) > blocked.addingTimeInterval(1.5)
+            }
+        }
+        #expect(survivor.records.allSatisfy { !streamsOfVictim.contains($0.stream) }, "no takeover while the victim lives")
+
         victim.running.signal(SIGKILL)
         let killed = ContinuousClock.now
         #expect(await victim.end() == SIGKILL)

@@ -93,6 +93,12 @@ enum ChronicleProcess {
             }
         }
 
+        /// How many bytes of its standard output wait in the pipe, unread (64 KiB: the pipe is full).
+        func unreadOutputBytes() -> Int {
+            var count: Int32 = 0
+            return ioctl(output.fileDescriptor, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
+        }
+
         /// Sends a signal.
         func signal(_ number: Int32) {
             kill(process.processIdentifier, number)

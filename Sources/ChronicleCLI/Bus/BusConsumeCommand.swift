@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Chronicle
+internal import Dispatch
 internal import Foundation
 
 /// `chronicle bus consume`: joins a consumer group and prints what it is given.
@@ -94,6 +95,9 @@ struct BusConsumeCommand: AsyncParsableCommand {
 /// as handled, and tells the command when it has printed enough or idled long enough.
 final class ConsumedMessagePrinter: Sendable {
     private struct State {
+        /// Messages let through to be printed (at most the limit).
+        var admitted = 0
+        /// Messages whose line is written and flushed.
         var printed = 0
         var lastActivity = ContinuousClock.now
     }
@@ -101,18 +105,16 @@ final class ConsumedMessagePrinter: Sendable {
     private let limit: Int?
     private let state = Locked(State())
     private let output = TextOutput.standardOutput
+    private let writer = DispatchQueue(label: "chronicle.bus.consume.output")
 
     init(limit: Int?) { self.limit = limit }
 
     /// Prints one message; past the limit, waits (unprinted, unacknowledged) until the consumer stops.
     func print(_ message: ReceivedMessage) async throws {
         let admitted = state.withLock { state -> Bool in
-            if let limit, state.printed >= limit { return false }
-            state.printed += 1
+            if let limit, state.admitted >= limit { return false }
+            state.admitted += 1
             state.lastActivity = .now
-            // Written and flushed under the lock: lines of concurrent partitions never interleave.
-            output.line(EventLine.encode(message.record))
-            output.flush()
             return true
         }
         if !admitted {
@@ -120,6 +122,20 @@ final class ConsumedMessagePrinter: Sendable {
             try await Task.sleep(for: .seconds(86_400 * 365))
             throw CancellationError()
         }
+        let line = EventLine.encode(message.record)
+        let output = output
+        // A write blocks while the reader of standard output is slow (a full pipe): it
+        // runs on the writer's thread, not one of Swift's cooperative pool, so that the
+        // member goes on renewing its leases meanwhile. One queue: lines of concurrent
+        // partitions never interleave.
+        await withCheckedContinuation { (written: CheckedContinuation<Void, Never>) in
+            writer.async {
+                output.line(line)
+                output.flush()
+                written.resume()
+            }
+        }
+        state.withLock { $0.printed += 1 }
     }
 
     /// Returns when the limit was reached or nothing was printed for `idle`.
