@@ -1,5 +1,6 @@
 import Chronicle
 import ChronicleCLI
+import ChronicleTesting
 import Foundation
 import ProcessTestSupport
 

@@ -68,8 +68,11 @@ struct BusProcessScenarios {
             let (inA, inB) = (a.records, b.records)
             return !inA.isEmpty && !inB.isEmpty && Set((inA + inB).map(\.id)) == published
         }
-        #expect(await a.interrupt() == 130, "\(String(decoding: await a.running.standardError.value, as: UTF8.self))")
-        #expect(await b.interrupt() == 130, "\(String(decoding: await b.running.standardError.value, as: UTF8.self))")
+        for member in [a, b] {
+            let status = await member.interrupt()
+            let errors = String(decoding: await member.running.standardError.value, as: UTF8.self)
+            #expect(status == 130, "\(member.member): \(errors)")
+        }
 
         let (inA, inB) = (a.records, b.records)
         #expect(a.unreadable.isEmpty && b.unreadable.isEmpty, "\(a.unreadable) \(b.unreadable)")

@@ -27,7 +27,7 @@ struct BusProcessTests {
         try await BusProcessScenarios(location: path, bus: store.bus()).aKilledMembersPartitionsMoveToTheSurvivor()
     }
 
-    @Test consumeWithMaxPrintsThatManyWholeLinesBeforeItExitsAndTheRestStayForTheGroup() async throws {
+    @Test func consumeWithMaxPrintsThatManyWholeLinesBeforeItExitsAndTheRestStayForTheGroup() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("bus.sqlite")
         let store = try await SQLiteEventStore(path: path)
