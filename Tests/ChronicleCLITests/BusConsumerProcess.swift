@@ -43,6 +43,11 @@ final class BusConsumerProcess: Sendable {
 
     deinit { watchdog.cancel() }
 
+    /// Kills it unless it ended: a test that failed early leaves no process behind.
+    func killIfRunning() {
+        if running.isRunning { running.signal(SIGKILL) }
+    }
+
     /// Reads the output until its end, in a task of its own.
     func startReading() {
         let start = state.withLock { state -> Bool in

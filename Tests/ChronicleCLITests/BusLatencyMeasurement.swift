@@ -20,6 +20,7 @@ struct BusLatencyMeasurement {
         defer { try? store.close() }
         let scenarios = BusProcessScenarios(location: path, bus: store.bus())
         let consumer = try BusConsumerProcess(member: "m", group: scenarios.group, store: path)
+        defer { consumer.killIfRunning() }
         _ = try await scenarios.waitForFairShare(["m"])
         let count = 200
         var published: [UUID: ContinuousClock.Instant] = [:]

@@ -34,14 +34,18 @@ struct BusProcessTests {
         defer { try? store.close() }
         let scenarios = BusProcessScenarios(location: path, bus: store.bus())
         let receipts = try await scenarios.publish(keys: ["k0"], perKey: 5, padding: 8_192)
-        let first = try await ChronicleProcess.run(
-            ["bus", "consume", "orders", "--group", "g", "--max", "3", "--lease", "1s", "--store", path])
-        #expect(first.status == 0, "\(first)")
-        let printed = try first.outputLines.map { try EventLine.decode(Array($0.utf8)) }
-        #expect(printed.map(\.id) == receipts.prefix(3).map(\.id), "three whole lines, in order")
-        let second = try await ChronicleProcess.run(
-            ["bus", "consume", "orders", "--group", "g", "--max", "2", "--lease", "1s", "--store", path])
-        #expect(second.status == 0, "\(second)")
-        #expect(try second.outputLines.map { try EventLine.decode(Array($0.utf8)).id } == receipts.suffix(2).map(\.id))
+        // Each run has a watchdog: a --max that never ends fails instead of hanging.
+        let first = try BusConsumerProcess(member: "m1", group: "g", store: path, options: ["--max", "3", "--lease", "1s"])
+        defer { first.killIfRunning() }
+        #expect(await first.end() == 0)
+        #expect(first.unreadable.isEmpty)
+        #expect(first.records.map(\.id) == receipts.prefix(3).map(\.id), "three whole lines, in order")
+        #expect(try await store.attempts.attempts(consumer: "g", message: receipts[3].id) == nil, "giving a message up is no failed attempt")
+        let second = try BusConsumerProcess(member: "m2", group: "g", store: path, options: ["--max", "2", "--lease", "1s"])
+        defer { second.killIfRunning() }
+        #expect(await second.end() == 0)
+        #expect(second.records.map(\.id) == receipts.suffix(2).map(\.id), "the rest, once")
+        let status = try #require(try await store.bus().status(group: "g"))
+        #expect(status.lag == 0)
     }
 }

@@ -67,6 +67,9 @@ enum ChronicleProcess {
 
         var processIdentifier: Int32 { process.processIdentifier }
 
+        /// Whether it has not ended yet.
+        var isRunning: Bool { process.isRunning }
+
         /// The next line of standard output, or `nil` at its end.
         func nextLine() async -> String? {
             while true {
@@ -93,10 +96,16 @@ enum ChronicleProcess {
             }
         }
 
-        /// How many bytes of its standard output wait in the pipe, unread (64 KiB: the pipe is full).
-        func unreadOutputBytes() -> Int {
-            var count: Int32 = 0
-            return ioctl(output.fileDescriptor, UInt(FIONREAD), &count) == 0 ? Int(count) : 0
+        /// Whether one of its threads is blocked writing to a full pipe (its
+        /// standard output, when the test does not read it), as Linux reports in
+        /// /proc/PID/task/*/wchan.
+        func isBlockedWritingToAPipe() -> Bool {
+            let tasks = "/proc/\(process.processIdentifier)/task"
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+            return threads.contains { thread in
+                let wchan = (try? String(contentsOfFile: "\(tasks)/\(thread)/wchan", encoding: .utf8)) ?? ""
+                return wchan.hasSuffix("pipe_write")
+            }
         }
 
         /// Sends a signal.

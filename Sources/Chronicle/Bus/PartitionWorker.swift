@@ -247,6 +247,12 @@ final class PartitionWorker: Sendable {
                 if runtime.delivery.savesCheckpoints { lanes[lane].saved = max(lanes[lane].saved, item.position) }
                 if attempt > 1 { try await attempts.clear(consumer: group.name, message: record.id) }
                 return false
+            case .failure(let error) where error is CancellationError:
+                // The handler gave the message up (a member stopping): not a failure, no
+                // attempt recorded. The worker stops as if cancelled (it saves what was
+                // handled and releases the partition); the message is delivered again.
+                runtime.breaker.abandoned(permit)
+                throw error
             case .failure(let error):
                 runtime.breaker.failed(permit)
                 runtime.count { $0.failed += 1 }

@@ -83,7 +83,11 @@ struct BusConsumeCommand: AsyncParsableCommand {
                 tasks.addTask { try await printer.waitUntilDone(idle: idle) }
                 // Whichever ends first (the limit or idleness reached, or the consumer
                 // failing) ends the other: the consumer leaves the group gracefully.
-                defer { tasks.cancelAll() }
+                defer {
+                    tasks.cancelAll()
+                    // Handlers held back past --max give their messages up (unacknowledged).
+                    printer.finish()
+                }
                 try await tasks.next()
             }
         }
@@ -100,6 +104,10 @@ final class ConsumedMessagePrinter: Sendable {
         /// Messages whose line is written and flushed.
         var printed = 0
         var lastActivity = ContinuousClock.now
+        /// The command is ending: handlers past the limit give their messages up.
+        var finished = false
+        /// Handlers past the limit, held until then.
+        var held: [CheckedContinuation<Void, Never>] = []
     }
 
     private let limit: Int?
@@ -118,8 +126,16 @@ final class ConsumedMessagePrinter: Sendable {
             return true
         }
         if !admitted {
-            // Never acknowledged: the task is cancelled when the command ends.
-            try await Task.sleep(for: .seconds(86_400 * 365))
+            // Never acknowledged: held until the command ends, then given up. (A handler
+            // runs in a task of its own, which stopping the consumer does not cancel.)
+            await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.finished { return true }
+                    state.held.append(finished)
+                    return false
+                }
+                if now { finished.resume() }
+            }
             throw CancellationError()
         }
         let line = EventLine.encode(message.record)
@@ -136,6 +152,16 @@ final class ConsumedMessagePrinter: Sendable {
             }
         }
         state.withLock { $0.printed += 1 }
+    }
+
+    /// Lets the handlers held past the limit end (without acknowledging their messages).
+    func finish() {
+        let held = state.withLock { state in
+            state.finished = true
+            defer { state.held = [] }
+            return state.held
+        }
+        for handler in held { handler.resume() }
     }
 
     /// Returns when the limit was reached or nothing was printed for `idle`.
