@@ -49,6 +49,11 @@
 //     Follows a PostgreSQL store's log, printing each event and its lag, until
 //     N events (see PostgresSubscribeCommand).
 //
+//   ChronicleTestHelper bus-inbox --store PATH --group G [--lease-ms L] [--kill-at N]
+//     Consumes topic `orders` in group G through the store's inbox, a row in
+//     `bus_effects` per message; with --kill-at N it SIGKILLs itself inside the
+//     Nth handler, after its write and before the commit (see BusInboxCommand).
+//
 //   ChronicleTestHelper fork-ids
 //     Prints four random command ids from a forked child, then four from the
 //     parent (see ForkIdsCommand).
@@ -76,7 +81,8 @@ do {
     case "append-beside-lock": try await AppendBesideLockCommand.run()
     case "fork-ids": ForkIdsCommand.run()
     case "pg-subscribe": try await PostgresSubscribeCommand.run()
-    default: fail("unknown command; expected append, seed, project, follow, crash-writer, soak, hold-write-lock, append-beside-lock or fork-ids")
+    case "bus-inbox": try await BusInboxCommand.run()
+    default: fail("unknown command; expected append, seed, project, follow, crash-writer, soak, hold-write-lock, append-beside-lock, fork-ids, pg-subscribe or bus-inbox")
     }
 } catch {
     fail("\(error)")

@@ -67,6 +67,9 @@ enum ChronicleProcess {
 
         var processIdentifier: Int32 { process.processIdentifier }
 
+        /// Whether it has not ended yet.
+        var isRunning: Bool { process.isRunning }
+
         /// The next line of standard output, or `nil` at its end.
         func nextLine() async -> String? {
             while true {
@@ -90,6 +93,18 @@ enum ChronicleProcess {
                     }
                 }
                 pending.withLock { $0.append(contentsOf: chunk) }
+            }
+        }
+
+        /// Whether one of its threads is blocked writing to a full pipe (its
+        /// standard output, when the test does not read it), as Linux reports in
+        /// /proc/PID/task/*/wchan.
+        func isBlockedWritingToAPipe() -> Bool {
+            let tasks = "/proc/\(process.processIdentifier)/task"
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+            return threads.contains { thread in
+                let wchan = (try? String(contentsOfFile: "\(tasks)/\(thread)/wchan", encoding: .utf8)) ?? ""
+                return wchan.hasSuffix("pipe_write")
             }
         }
 

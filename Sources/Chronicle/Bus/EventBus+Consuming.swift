@@ -20,7 +20,9 @@ extension EventBus {
     ///
     /// - Parameters:
     ///   - group: The group and this member's settings.
-    ///   - handler: Handles one message; throwing counts as a failed attempt.
+    ///   - handler: Handles one message; throwing counts as a failed attempt, except
+    ///     `CancellationError`, which gives the message up: its partition stops (saving
+    ///     what was handled, releasing its lease) and the message is delivered again.
     /// - Throws: ``BusError`` (`stopped` when attempts ran out under `.stop`,
     ///   `partitionCountMismatch`, `memberInUse`), ``EventStoreError``
     ///   (`invalidArgument` for bad settings; storage errors).

@@ -247,9 +247,10 @@ final class PartitionWorker: Sendable {
                 if runtime.delivery.savesCheckpoints { lanes[lane].saved = max(lanes[lane].saved, item.position) }
                 if attempt > 1 { try await attempts.clear(consumer: group.name, message: record.id) }
                 return false
-            case .failure(let error) where error is CancellationError && Task.isCancelled:
-                // Stopping, and the handler gave the message up: it was not handled,
-                // nor did it fail; it stays unacknowledged for the next owner.
+            case .failure(let error) where error is CancellationError:
+                // The handler gave the message up (a member stopping): not a failure, no
+                // attempt recorded. The worker stops as if cancelled (it saves what was
+                // handled and releases the partition); the message is delivered again.
                 runtime.breaker.abandoned(permit)
                 throw error
             case .failure(let error):
@@ -300,9 +301,7 @@ final class PartitionWorker: Sendable {
     /// Parks a message as the group's dead letter and forgets its attempts.
     private func park(_ record: EventRecord, error: String, attempts: Int) async throws {
         try keeper.ensureHeld()
-        let failures = try await bus.attempts.attempts(consumer: group.name, message: record.id)
-        try await bus.deadLetters.park(
-            record, consumer: group.name, error: error, attempts: attempts, firstFailedAt: failures?.firstFailedAt)
+        try await bus.deadLetters.park(record, consumer: group.name, error: error, attempts: attempts)
         try await bus.attempts.clear(consumer: group.name, message: record.id)
         if error != "expired" {
             runtime.count { $0.deadLettered += 1 }

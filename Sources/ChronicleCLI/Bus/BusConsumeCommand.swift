@@ -1,5 +1,6 @@
 internal import ArgumentParser
 internal import Chronicle
+internal import Dispatch
 internal import Foundation
 internal import Logging
 
@@ -88,8 +89,9 @@ struct BusConsumeCommand: AsyncParsableCommand {
                 // Whichever ends first (the limit or idleness reached, or the consumer
                 // failing) ends the other: the consumer leaves the group gracefully.
                 defer {
-                    printer.close()
                     tasks.cancelAll()
+                    // Handlers held back past --max give their messages up (unacknowledged).
+                    printer.finish()
                 }
                 try await tasks.next()
             }
@@ -102,39 +104,69 @@ struct BusConsumeCommand: AsyncParsableCommand {
 /// as handled, and tells the command when it has printed enough or idled long enough.
 final class ConsumedMessagePrinter: Sendable {
     private struct State {
+        /// Messages let through to be printed (at most the limit).
+        var admitted = 0
+        /// Messages whose line is written and flushed.
         var printed = 0
         var lastActivity = ContinuousClock.now
-        var closed = false
+        /// The command is ending: handlers past the limit give their messages up.
+        var finished = false
+        /// Handlers past the limit, held until then.
+        var held: [CheckedContinuation<Void, Never>] = []
     }
 
     private let limit: Int?
     private let state = Locked(State())
     private let output = TextOutput.standardOutput
+    private let writer = DispatchQueue(label: "chronicle.bus.consume.output")
 
     init(limit: Int?) { self.limit = limit }
 
     /// Prints one message; past the limit, waits (unprinted, unacknowledged) until the consumer stops.
     func print(_ message: ReceivedMessage) async throws {
         let admitted = state.withLock { state -> Bool in
-            if let limit, state.printed >= limit { return false }
-            state.printed += 1
+            if let limit, state.admitted >= limit { return false }
+            state.admitted += 1
             state.lastActivity = .now
-            // Written and flushed under the lock: lines of concurrent partitions never interleave.
-            output.line(EventLine.encode(message.record))
-            output.flush()
             return true
         }
         if !admitted {
-            // Past the limit: held, unprinted, until the command ends, then given
-            // up as cancelled, so the group does not count it as handled or failed.
-            while !state.withLock({ $0.closed }) { try? await Task.sleep(for: .milliseconds(20)) }
+            // Never acknowledged: held until the command ends, then given up. (A handler
+            // runs in a task of its own, which stopping the consumer does not cancel.)
+            await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if state.finished { return true }
+                    state.held.append(finished)
+                    return false
+                }
+                if now { finished.resume() }
+            }
             throw CancellationError()
         }
+        let line = EventLine.encode(message.record)
+        let output = output
+        // A write blocks while the reader of standard output is slow (a full pipe): it
+        // runs on the writer's thread, not one of Swift's cooperative pool, so that the
+        // member goes on renewing its leases meanwhile. One queue: lines of concurrent
+        // partitions never interleave.
+        await withCheckedContinuation { (written: CheckedContinuation<Void, Never>) in
+            writer.async {
+                output.line(line)
+                output.flush()
+                written.resume()
+            }
+        }
+        state.withLock { $0.printed += 1 }
     }
 
-    /// Lets held messages go, unacknowledged: the command is ending.
-    func close() {
-        state.withLock { $0.closed = true }
+    /// Lets the handlers held past the limit end (without acknowledging their messages).
+    func finish() {
+        let held = state.withLock { state in
+            state.finished = true
+            defer { state.held = [] }
+            return state.held
+        }
+        for handler in held { handler.resume() }
     }
 
     /// Returns when the limit was reached or nothing was printed for `idle`.
