@@ -31,14 +31,15 @@ struct SQLiteBusSchedulingTests {
             attempts: InMemoryDeliveryAttemptStore())
     }
 
-    private func lease(_ owner: String) -> LeaseSettings { LeaseSettings(owner: owner, duration: .milliseconds(600)) }
+    /// Long enough that a loaded machine does not lose it; hand-overs here are releases.
+    private func lease(_ owner: String) -> LeaseSettings { LeaseSettings(owner: owner, duration: .seconds(15)) }
 
     /// The log's events outside the bus's `$` streams.
     private func topicEvents(_ store: some EventStore) async throws -> [EventRecord] {
         try await store.readAll(from: .start, limit: 10_000).filter { Topic.all.contains($0.stream) }
     }
 
-    /// Follows the store's appends until `condition` holds; fails after 10 s.
+    /// Follows the store's appends until `condition` holds; fails after 30 s.
     @discardableResult
     private func awaitTopicEvents(
         _ store: SQLiteEventStore, until condition: @escaping @Sendable ([EventRecord]) -> Bool
@@ -54,7 +55,7 @@ struct SQLiteBusSchedulingTests {
                 }
             }
             group.addTask {
-                try await Task.sleep(for: .seconds(10))
+                try await Task.sleep(for: .seconds(30))
                 throw EventStoreError.invalidArgument("timed out waiting for topic events")
             }
             defer { group.cancelAll() }
@@ -73,7 +74,7 @@ struct SQLiteBusSchedulingTests {
         let scheduler = Task { [bus] in try await bus.runScheduler(leaseSettings: lease("one")) }
         try await awaitTopicEvents(store) { $0.contains { $0.id == soon.id } }
         // The checkpoint passes the published entry, stopping below the one still pending.
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while try await store.checkpoints.checkpoint(named: "bus.$scheduler")?.position != now.position {
             #expect(ContinuousClock.now < deadline, "the scheduler saves its checkpoint")
             if ContinuousClock.now >= deadline { break }
@@ -114,7 +115,7 @@ struct SQLiteBusSchedulingTests {
         try await store.checkpoints.reset(named: "bus.$scheduler")
         let head = try await store.headPosition()
         let second = Task { [bus] in try await bus.runScheduler(leaseSettings: lease("two")) }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while (try await store.checkpoints.checkpoint(named: "bus.$scheduler")?.position ?? .none) < sent.position {
             #expect(ContinuousClock.now < deadline, "the scheduler passes the entry again")
             if ContinuousClock.now >= deadline { break }

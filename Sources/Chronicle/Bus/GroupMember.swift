@@ -3,8 +3,8 @@ internal import Logging
 internal import CoreMetrics
 
 /// One running member of a consumer group: holds its member lease, takes its
-/// fair share of partition leases (and gives back the excess) every renew
-/// interval, runs a ``PartitionWorker`` per owned partition, levels the
+/// fair share of partition leases (and gives back the excess) every membership
+/// interval (`membershipInterval(_:)`), runs a ``PartitionWorker`` per owned partition, levels the
 /// handlers' concurrency with the backlog, and runs the scheduler when asked.
 struct GroupMember: Sendable {
     let runtime: ConsumerRuntime
@@ -90,7 +90,7 @@ struct GroupMember: Sendable {
             tasks.addTask {
                 while !Task.isCancelled {
                     continuation.yield(.tick)
-                    do { try await Task.sleep(for: settings.renewInterval) } catch { return }
+                    do { try await Task.sleep(for: Self.membershipInterval(settings)) } catch { return }
                 }
             }
             tasks.addTask { await self.levelLoad() }
@@ -151,6 +151,14 @@ struct GroupMember: Sendable {
         try? await Task { try await leases.release(lease) }.value
         runtime.logger.info("left consumer group")
         if let failure { throw failure }
+    }
+
+    /// How often a member renews its member lease and rebalances: every second,
+    /// or every third of the lease if that is shorter. Independent of the lease
+    /// (15 s leases would otherwise make a newcomer wait 10 s for partitions);
+    /// a listing of the group's leases and one renewal per member each time.
+    static func membershipInterval(_ settings: LeaseSettings) -> Duration {
+        min(settings.renewInterval, .seconds(1))
     }
 
     /// Takes free partitions up to the fair share and gives back the excess.

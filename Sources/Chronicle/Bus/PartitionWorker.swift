@@ -301,7 +301,9 @@ final class PartitionWorker: Sendable {
     /// Parks a message as the group's dead letter and forgets its attempts.
     private func park(_ record: EventRecord, error: String, attempts: Int) async throws {
         try keeper.ensureHeld()
-        try await bus.deadLetters.park(record, consumer: group.name, error: error, attempts: attempts)
+        let failures = try await bus.attempts.attempts(consumer: group.name, message: record.id)
+        try await bus.deadLetters.park(
+            record, consumer: group.name, error: error, attempts: attempts, firstFailedAt: failures?.firstFailedAt)
         try await bus.attempts.clear(consumer: group.name, message: record.id)
         if error != "expired" {
             runtime.count { $0.deadLettered += 1 }

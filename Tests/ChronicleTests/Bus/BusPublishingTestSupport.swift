@@ -9,9 +9,12 @@ func makeBus(_ store: InMemoryEventStore, checkpoints: any CheckpointStore = InM
         attempts: InMemoryDeliveryAttemptStore())
 }
 
-/// A short lease, so tests that hand the scheduler over do it in a fraction of a second.
-func testLease(_ owner: String) -> LeaseSettings {
-    LeaseSettings(owner: owner, duration: .milliseconds(600))
+/// The scheduler's lease in tests: long enough that a loaded machine starving a task
+/// for seconds does not lose it (hand-overs in these tests are releases, which the
+/// other scheduler notices within its retry interval, a second); a test about noticing
+/// a lost lease passes a short one.
+func testLease(_ owner: String, duration: Duration = .seconds(15)) -> LeaseSettings {
+    LeaseSettings(owner: owner, duration: duration)
 }
 
 /// A message with a small JSON payload.
@@ -28,7 +31,7 @@ func topicEvents(_ store: some EventStore) async throws -> [EventRecord] {
 /// holds for the events in the topics; fails after `timeout`.
 @discardableResult
 func awaitTopicEvents(
-    _ store: some EventStore, timeout: Duration = .seconds(10),
+    _ store: some EventStore, timeout: Duration = .seconds(60),
     until condition: @escaping @Sendable ([EventRecord]) -> Bool
 ) async throws -> [EventRecord] {
     try await withThrowingTaskGroup(of: [EventRecord].self) { group in
@@ -52,7 +55,7 @@ func awaitTopicEvents(
 /// Polls `condition` every few milliseconds until it holds; fails after `timeout`.
 /// For state that no append signals (a lease taken).
 func awaitCondition(
-    timeout: Duration = .seconds(10), _ what: String, _ condition: @Sendable () async throws -> Bool
+    timeout: Duration = .seconds(60), _ what: String, _ condition: @Sendable () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {

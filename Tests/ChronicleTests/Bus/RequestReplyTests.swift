@@ -86,7 +86,7 @@ struct RequestReplyTests {
         #expect(error?.message.contains("'stock'") == true)
         #expect(error?.message.contains("0.2 seconds") == true, "\(String(describing: error))")
         #expect(elapsed >= .milliseconds(200))
-        #expect(elapsed < .seconds(2), "\(elapsed)")
+        #expect(elapsed < .seconds(15), "gives up at the timeout, not later: \(elapsed)")
     }
 
     @Test func badTimeoutsAndRepliesToNonRequestsAreInvalidArguments() async throws {
