@@ -116,14 +116,13 @@ struct BusConsumerFailureTests {
             if count < 2 { throw HandlerFailure(text: "gateway down") }
         }
         let running = Task { try await consumer.run() }
-        try await waitUntil("the breaker opens") { consumer.statistics.circuitBreaker == .open }
-        let whileOpen = calls.withLock { $0.count }
+        // Counted, not sampled: a loaded machine may not look while it is open.
+        try await waitUntil("the breaker opens") { consumer.statistics.circuitBreakerOpened == 1 }
         try await waitUntil("all delivered") { consumer.statistics.delivered == 4 }
         #expect(consumer.statistics.circuitBreaker == .closed, "the successful probe closed it")
         running.cancel()
         try await running.value
         let recorded = calls.withLock { $0 }
-        #expect(whileOpen == 2)
         #expect(recorded.count == 6)
         #expect(recorded[2].start - recorded[1].end >= .milliseconds(400), "no handler ran while open")
         #expect(recorded[2].attempt == 3, "the open time spent no attempt")
