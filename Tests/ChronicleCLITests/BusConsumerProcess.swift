@@ -29,7 +29,7 @@ final class BusConsumerProcess: Sendable {
     private let watchdog: Task<Void, Never>
 
     /// Starts `chronicle bus consume orders --group GROUP --member MEMBER --store STORE` with `options`.
-    init(member: String, group: String, store: String, options: [String] = ["--lease", "1s"], reading: Bool = true) throws {
+    init(member: String, group: String, store: String, options: [String] = ["--lease", "\(BusProcessScenarios.lease)s"], reading: Bool = true) throws {
         self.member = member
         running = try ChronicleProcess.start(
             ["bus", "consume", "orders", "--group", group, "--member", member, "--store", store] + options)

@@ -11,6 +11,10 @@ struct BusProcessScenarios {
     let bus: EventBus
     let group = "billing"
     static let partitions = 8
+    /// The consume processes' lease, in seconds: short, so a killed member's partitions
+    /// move on soon, and three renewals long, so that a process the loaded machine
+    /// leaves unscheduled for a moment keeps them.
+    static let lease = 3
 
     /// Keys whose streams cover every partition, `perKey` messages each.
     static func keys(_ count: Int) -> [String] { (0..<count).map { "k\($0)" } }
@@ -119,10 +123,11 @@ struct BusProcessScenarios {
         // Swift's cooperative pool): they come to outlast the moment it blocked by more than a lease.
         let bus = bus
         let group = group
-        try await BusConsumerProcess.waitUntil(seconds: 10, "the blocked victim renews its leases") {
+        let renewedAfterBlocking = blocked.addingTimeInterval(Double(Self.lease) + 0.5)
+        try await BusConsumerProcess.waitUntil(seconds: 30, "the blocked victim renews its leases") {
             guard let status = try await bus.status(group: group) else { return false }
             return status.partitions.filter { victimPartitions.contains($0.partition) }.allSatisfy {
-                $0.owner == "victim" && ($0.leaseExpiresAt ?? .distantPast) > blocked.addingTimeInterval(1.5)
+                $0.owner == "victim" && ($0.leaseExpiresAt ?? .distantPast) > renewedAfterBlocking
             }
         }
         #expect(survivor.records.allSatisfy { !streamsOfVictim.contains($0.stream) }, "no takeover while the victim lives")
@@ -164,8 +169,9 @@ struct BusProcessScenarios {
         let handover = takeover.at - killed
         print(
             "bus SIGKILL: \(printedByVictim.count) of the victim's \(victimShare) printed before the kill, "
-                + "\(duplicates) redelivered; the survivor took over \(handover) after the kill (lease 1 s)")
-        #expect(handover < .seconds(5), "the partitions moved within about the lease: \(handover)")
+                + "\(duplicates) redelivered; the survivor took over \(handover) after the kill (lease \(Self.lease) s)")
+        // How soon is for the issue note; here, a hang detector with room for a loaded machine.
+        #expect(handover < .seconds(Self.lease + 20), "the partitions moved once the lease expired: \(handover)")
         return handover
     }
 }

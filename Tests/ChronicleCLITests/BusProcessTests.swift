@@ -35,13 +35,13 @@ struct BusProcessTests {
         let scenarios = BusProcessScenarios(location: path, bus: store.bus())
         let receipts = try await scenarios.publish(keys: ["k0"], perKey: 5, padding: 8_192)
         // Each run has a watchdog: a --max that never ends fails instead of hanging.
-        let first = try BusConsumerProcess(member: "m1", group: "g", store: path, options: ["--max", "3", "--lease", "1s"])
+        let first = try BusConsumerProcess(member: "m1", group: "g", store: path, options: ["--max", "3", "--lease", "\(BusProcessScenarios.lease)s"])
         defer { first.killIfRunning() }
         #expect(await first.end() == 0)
         #expect(first.unreadable.isEmpty)
         #expect(first.records.map(\.id) == receipts.prefix(3).map(\.id), "three whole lines, in order")
         #expect(try await store.attempts.attempts(consumer: "g", message: receipts[3].id) == nil, "giving a message up is no failed attempt")
-        let second = try BusConsumerProcess(member: "m2", group: "g", store: path, options: ["--max", "2", "--lease", "1s"])
+        let second = try BusConsumerProcess(member: "m2", group: "g", store: path, options: ["--max", "2", "--lease", "\(BusProcessScenarios.lease)s"])
         defer { second.killIfRunning() }
         #expect(await second.end() == 0)
         #expect(second.records.map(\.id) == receipts.suffix(2).map(\.id), "the rest, once")

@@ -48,7 +48,7 @@ final class GuideDeliveries: Sendable {
 
     /// Waits until `condition` holds for what was received; fails after 20 s.
     func wait(_ what: String, until condition: @escaping @Sendable ([ReceivedMessage]) -> Bool) async throws {
-        try await withDeadline(seconds: 20, what) {
+        try await withDeadline(seconds: 60, what) {
             if condition(self.all) { return }
             for await _ in self.signal.stream where condition(self.all) { return }
         }
@@ -59,7 +59,7 @@ private struct GatewayDown: Error {}
 
 /// Polls storage state a handler does not report (dead letters, rows written by an inbox); fails after 20 s.
 private func guideEventually(_ what: String, _ condition: @escaping @Sendable () async throws -> Bool) async throws {
-    try await withDeadline(seconds: 20, what) {
+    try await withDeadline(seconds: 60, what) {
         while try await !condition() { try await Task.sleep(for: .milliseconds(5)) }
     }
 }

@@ -171,7 +171,7 @@ struct SQLiteBusSchedulingTests {
             }
         }
         let request = NewEvent(type: "CheckStock", data: Data())
-        let reply = try await bus(client).request(request, to: "stock", key: "A-1", timeout: .seconds(10))
+        let reply = try await bus(client).request(request, to: "stock", key: "A-1", timeout: .seconds(60))
         let position = try await responder.value
         #expect(reply.position == position)
         #expect(reply.type == "StockLevel")

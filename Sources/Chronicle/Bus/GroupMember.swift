@@ -140,9 +140,10 @@ struct GroupMember: Sendable {
             tasks.cancelAll()
         }
         // Stop: every worker finishes its message in flight, saves its checkpoints and releases its lease.
+        for (_, running) in workers { running.task.cancel() }
+        // Logged once every worker is told: none starts another message after this line.
         runtime.logger.info(
             "leaving consumer group; finishing messages in flight", metadata: ["partitions": "\(workers.count)"])
-        for (_, running) in workers { running.task.cancel() }
         for (_, running) in workers { _ = await running.task.value }
         runtime.setOwned([])
         continuation.finish()

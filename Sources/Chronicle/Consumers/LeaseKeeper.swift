@@ -53,6 +53,14 @@ final class LeaseKeeper: Sendable {
     /// - Throws: ``ProjectionError/Code/leaseLost`` when the lease is lost;
     ///   `CancellationError` when cancelled.
     func keepRenewing() async throws {
+        // On a queue of its own, so that a busy cooperative pool does not hold
+        // renewals back past the lease (see LeaseRenewalExecutor).
+        try await withTaskExecutorPreference(LeaseRenewalExecutor.shared) {
+            try await renewUntilLost()
+        }
+    }
+
+    private func renewUntilLost() async throws {
         var pause = settings.renewInterval
         while true {
             let deadline = state.withLock { $0.validUntil }

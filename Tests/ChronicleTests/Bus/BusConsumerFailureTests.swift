@@ -89,7 +89,7 @@ struct BusConsumerFailureTests {
             maxAttempts: 2, initialDelay: .milliseconds(1), maximumDelay: .milliseconds(1), onExhausted: .stop)
         let stopping = group
         await #expect(throws: BusError.self) {
-            try await withDeadline(seconds: 20, "consume stops") {
+            try await withDeadline(seconds: 60, "consume stops") {
                 try await bus.consume(stopping) { _ in throw HandlerFailure(text: "fatal") }
             }
         }

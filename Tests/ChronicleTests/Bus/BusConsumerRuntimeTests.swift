@@ -38,7 +38,7 @@ struct BusConsumerRuntimeTests {
 
     @Test func concurrencyRisesWithABacklogAndHandlersRunInParallel() async throws {
         let bus = store.bus()
-        try await publish(3_000, keys: 40, on: bus)   // longer than the first levelling second at one handler at a time
+        try await publish(3_000, keys: 40, on: bus)   // 30 s at one handler at a time: far longer than levelling takes
         var group = try fastGroup("resizer", partitions: 8, member: "r")
         group.concurrency = 1...4
         group.batchSize = 8
@@ -47,12 +47,12 @@ struct BusConsumerRuntimeTests {
         let consumer = bus.consumer(group) { _ in
             let now = running.withLock { $0 += 1; return $0 }
             most.withLock { $0 = max($0, now) }
-            try? await Task.sleep(for: .milliseconds(2))
+            try? await Task.sleep(for: .milliseconds(10))
             running.withLock { $0 -= 1 }
         }
         let task = Task { try await consumer.run() }
-        try await waitUntil("the limit rises", within: 10) { consumer.statistics.concurrencyLimit >= 2 }
-        try await waitUntil("two handlers overlap", within: 10) { most.withLock { $0 } >= 2 }
+        try await waitUntil("the limit rises") { consumer.statistics.concurrencyLimit >= 2 }
+        try await waitUntil("two handlers overlap") { most.withLock { $0 } >= 2 }
         task.cancel()
         try await task.value
         #expect(most.withLock { $0 } <= 4, "never above the group's bound")

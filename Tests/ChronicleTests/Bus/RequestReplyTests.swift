@@ -31,7 +31,7 @@ struct RequestReplyTests {
         let responder = respond(bus, count: 1)
         var request = message("CheckStock", #"{"sku":"A-1"}"#)
         request.metadata.correlationId = "order-7"
-        let reply = try await bus.request(request, to: "stock", key: "A-1", timeout: .seconds(10))
+        let reply = try await bus.request(request, to: "stock", key: "A-1", timeout: .seconds(60))
         let handled = try await responder.value
 
         #expect(reply.type == "StockLevel")
@@ -50,7 +50,7 @@ struct RequestReplyTests {
         let bus = makeBus(InMemoryEventStore())
         let responder = respond(bus, count: 1)
         let request = message("CheckStock")
-        let reply = try await bus.request(request, to: "stock", timeout: .seconds(10))
+        let reply = try await bus.request(request, to: "stock", timeout: .seconds(60))
         let sent = try #require(try await responder.value.first)
         let correlation = try #require(sent.metadata.correlationId)
         #expect(correlation != request.id.uuidString.lowercased())
@@ -65,8 +65,8 @@ struct RequestReplyTests {
         first.metadata.correlationId = "conversation"
         var second = message("CheckStock", "2")
         second.metadata.correlationId = "conversation"
-        let one = try await bus.request(first, to: "stock", timeout: .seconds(10))
-        let two = try await bus.request(second, to: "stock", timeout: .seconds(10))
+        let one = try await bus.request(first, to: "stock", timeout: .seconds(60))
+        let two = try await bus.request(second, to: "stock", timeout: .seconds(60))
         _ = try await responder.value
         #expect(String(decoding: one.data, as: UTF8.self) == "1")
         #expect(String(decoding: two.data, as: UTF8.self) == "2")
