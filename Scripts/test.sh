@@ -94,6 +94,7 @@ sanitizer_subset+='|ProjectionRunnerLeaseTests|LeaseStoreTests|GapSafetyTests'
 sanitizer_subset+='|ChronicleTests.SchedulerTests|RequestReplyTests|SQLiteBusSchedulingTests'
 # Bus members share partitions through leases, hand them over and retry concurrently.
 sanitizer_subset+='|BusMembershipTests|BusConsumerFailureTests|SQLiteInboxTests'
+sanitizer_subset+='|BusConsumerTests|BusConsumerServiceTests|BusConsumerRuntimeTests'
 
 run_sanitizer() {
     local sanitizer=$1 scratch
