@@ -1,14 +1,13 @@
 internal import Chronicle
-internal import ChronicleSQLite
 internal import Foundation
 
 /// Stored metadata: typed errors only, a round trip through the stored form,
-/// and the SQLite store's fast reader agreeing with the general decoder.
+/// and the stores' fast reader agreeing with the general decoder.
 enum EventMetadataCheck {
     static func check(_ input: [UInt8]) throws(FuzzFinding) -> FuzzOutcome {
         func finding(_ message: String) -> FuzzFinding { FuzzFinding(target: .eventMetadata, message: message) }
         let data = Data(input)
-        let fast = SQLiteMetadataParsing.metadata(data)
+        let fast = StoredMetadataParsing.metadata(data)
         let metadata: EventMetadata
         do {
             metadata = try EventMetadata(jsonData: data)
@@ -25,7 +24,7 @@ enum EventMetadataCheck {
         do {
             let again = try EventMetadata(jsonData: stored)
             guard again == metadata else { throw finding("\(metadata) came back as \(again)") }
-            if let fastAgain = SQLiteMetadataParsing.metadata(stored), fastAgain != metadata {
+            if let fastAgain = StoredMetadataParsing.metadata(stored), fastAgain != metadata {
                 throw finding("the fast reader read the stored form of \(metadata) as \(fastAgain)")
             }
         } catch let error as FuzzFinding {

@@ -2,10 +2,10 @@ import Chronicle
 import Foundation
 import Testing
 
-@testable import ChronicleSQLite
 
-@Suite("SQLite metadata fast path")
-struct SQLiteMetadataParsingTests {
+
+@Suite("Stored metadata fast path")
+struct StoredMetadataParsingTests {
     /// What the general decoder makes of the bytes (nil when it refuses them).
     func decoded(_ json: String) -> EventMetadata? {
         try? EventMetadata(jsonData: Data(json.utf8))
@@ -26,12 +26,12 @@ struct SQLiteMetadataParsingTests {
                     (0..<Int.random(in: 0...3, using: &rng)).map { _ in (randomString(), randomString()) },
                     uniquingKeysWith: { first, _ in first }))
             let bytes = metadata.jsonData()
-            let fast = SQLiteMetadataParsing.metadata(bytes)
+            let fast = StoredMetadataParsing.metadata(bytes)
             if let fast {
                 fastPathHits += 1
                 #expect(fast == metadata, "\(String(decoding: bytes, as: UTF8.self))")
             }
-            #expect(try SQLiteMetadataParsing.metadataOrDecode(bytes) == metadata)
+            #expect(try StoredMetadataParsing.metadataOrDecode(bytes) == metadata)
         }
         #expect(fastPathHits > 100, "strings without escapes take the fast path")
     }
@@ -45,7 +45,7 @@ struct SQLiteMetadataParsingTests {
         #"{"correlationId":"é漢字🙂"}"#,
     ])
     func agreesWithTheGeneralDecoder(json: String) throws {
-        let fast = try #require(SQLiteMetadataParsing.metadata(Data(json.utf8)), "fast path applies to \(json)")
+        let fast = try #require(StoredMetadataParsing.metadata(Data(json.utf8)), "fast path applies to \(json)")
         #expect(fast == decoded(json))
     }
 
@@ -64,11 +64,11 @@ struct SQLiteMetadataParsingTests {
         "not json",
     ])
     func defersEverythingElseToTheGeneralDecoder(json: String) throws {
-        #expect(SQLiteMetadataParsing.metadata(Data(json.utf8)) == nil)
+        #expect(StoredMetadataParsing.metadata(Data(json.utf8)) == nil)
         if let expected = decoded(json) {
-            #expect(try SQLiteMetadataParsing.metadataOrDecode(Data(json.utf8)) == expected)
+            #expect(try StoredMetadataParsing.metadataOrDecode(Data(json.utf8)) == expected)
         } else {
-            #expect(throws: EventStoreError.self) { try SQLiteMetadataParsing.metadataOrDecode(Data(json.utf8)) }
+            #expect(throws: EventStoreError.self) { try StoredMetadataParsing.metadataOrDecode(Data(json.utf8)) }
         }
     }
 
@@ -76,8 +76,8 @@ struct SQLiteMetadataParsingTests {
         var invalid = Data(#"{"correlationId":""#.utf8)
         invalid.append(contentsOf: [0xFF, 0xFE])
         invalid.append(contentsOf: Data(#""}"#.utf8))
-        #expect(SQLiteMetadataParsing.metadata(invalid) == nil)
-        #expect(SQLiteMetadataParsing.metadata(Data("{\"correlationId\":\"a\u{01}\"}".utf8)) == nil)
-        #expect(SQLiteMetadataParsing.metadata(Data()) == .empty)
+        #expect(StoredMetadataParsing.metadata(invalid) == nil)
+        #expect(StoredMetadataParsing.metadata(Data("{\"correlationId\":\"a\u{01}\"}".utf8)) == nil)
+        #expect(StoredMetadataParsing.metadata(Data()) == .empty)
     }
 }

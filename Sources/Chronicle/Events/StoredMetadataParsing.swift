@@ -1,4 +1,3 @@
-package import Chronicle
 package import Foundation
 
 /// A fast path for reading stored event metadata.
@@ -12,9 +11,9 @@ package import Foundation
 /// ``EventMetadata/init(jsonData:)``, which decides (and reports errors) exactly
 /// as before.
 ///
-/// Package-visible so that the fuzz checks (`Fuzz/Checks`) can hold it against
-/// the general decoder.
-package enum SQLiteMetadataParsing {
+/// Package-visible: both stores read metadata through it, and the fuzz checks
+/// (`Fuzz/Checks`) hold it against the general decoder.
+package enum StoredMetadataParsing {
     /// The metadata in `data`, or `nil` when the fast path does not apply.
     package static func metadata(_ data: Data) -> EventMetadata? {
         if data.isEmpty { return .empty }
@@ -25,13 +24,13 @@ package enum SQLiteMetadataParsing {
     }
 
     /// Reads stored metadata: the fast path, else the general decoder.
-    static func metadataOrDecode(_ data: Data) throws -> EventMetadata {
+    package static func metadataOrDecode(_ data: Data) throws -> EventMetadata {
         if let metadata = metadata(data) { return metadata }
         return try EventMetadata(jsonData: data)
     }
 
     /// Reads stored metadata from a column's bytes: the fast path, else the general decoder.
-    static func metadataOrDecode(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
+    package static func metadataOrDecode(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
         if bytes.isEmpty { return .empty }
         var parser = Parser(bytes: bytes.bindMemory(to: UInt8.self))
         if let metadata = parser.parseMetadata() { return metadata }

@@ -2,12 +2,12 @@ import Chronicle
 import Foundation
 import Testing
 
-@testable import ChronicleSQLite
+
 
 /// The fast metadata path reuses a string whose bytes repeat (a command's
 /// correlation and causation ids): it must never hand out the wrong one.
-@Suite("SQLite metadata fast path, repeated strings")
-struct SQLiteMetadataParsingReuseTests {
+@Suite("Stored metadata fast path, repeated strings")
+struct StoredMetadataParsingReuseTests {
     @Test func repeatedAndNearlyRepeatedIdsParseExactly() throws {
         let id = "6F1C2A9E-3B7D-4C11-9A0E-2D5B8F7C1E34"
         let other = "6F1C2A9E-3B7D-4C11-9A0E-2D5B8F7C1E35"
@@ -21,8 +21,8 @@ struct SQLiteMetadataParsingReuseTests {
         ]
         for metadata in samples {
             let bytes = metadata.jsonData()
-            #expect(SQLiteMetadataParsing.metadata(bytes) == metadata, "\(String(decoding: bytes, as: UTF8.self))")
-            let viaPointer = try bytes.withUnsafeBytes { try SQLiteMetadataParsing.metadataOrDecode($0) }
+            #expect(StoredMetadataParsing.metadata(bytes) == metadata, "\(String(decoding: bytes, as: UTF8.self))")
+            let viaPointer = try bytes.withUnsafeBytes { try StoredMetadataParsing.metadataOrDecode($0) }
             #expect(viaPointer == metadata)
         }
     }
