@@ -71,7 +71,7 @@ swift test --package-path Samples/OrderService --skip-build
 
 # The DocC catalogs build without a warning (a broken symbol link, an undocumented parameter).
 log "building the documentation (DocC)"
-if ! swift package generate-documentation --target Chronicle --target ChronicleSQLite --target ChronicleTesting \
+if ! swift package generate-documentation --target Chronicle --target ChronicleSQLite --target ChronicleTesting --target ChroniclePostgres \
     --warnings-as-errors >"$build_log" 2>&1; then
     grep -E -A3 'warning:|error:' "$build_log" | head -60 >&2
     echo "the documentation has warnings" >&2

@@ -11,7 +11,7 @@ internal import PostgresNIO
 /// appends costs at most two notifications per store at a time.
 ///
 /// **Listening.** The first waiter starts a task that holds one connection
-/// listening on the channel and fires the store's ``AppendSignal`` on every
+/// listening on the channel and fires the store's `AppendSignal` on every
 /// notification. When that connection fails it reconnects after a pause;
 /// waiters keep polling the head meanwhile, so a lost notification only
 /// delays a wake-up.

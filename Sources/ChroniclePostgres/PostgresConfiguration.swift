@@ -83,7 +83,7 @@ public struct PostgresConfiguration: Hashable, Sendable, CustomStringConvertible
     /// `connect_timeout` (seconds, 1 to 3600).
     ///
     /// - Parameter url: The URL.
-    /// - Throws: ``EventStoreError`` `.invalidArgument` naming what is wrong,
+    /// - Throws: `EventStoreError` `.invalidArgument` naming what is wrong,
     ///   with the password masked.
     public init(url: String) throws {
         let masked = StoreLocation(scheme: "postgres", address: url).description

@@ -31,7 +31,7 @@ enum PostgresConsumerRows {
 
     // MARK: Checkpoints
 
-    /// The committed checkpoint of `name` (``GlobalPosition/none`` when it has none).
+    /// The committed checkpoint of `name` (`GlobalPosition/none` when it has none).
     static func checkpoint(_ name: String, on connection: PostgresConnection, logger: Logger) async throws
         -> GlobalPosition
     {

@@ -35,7 +35,7 @@ extension PostgresDatabase {
     /// or rolls back by its result; a throw rolls back too.
     ///
     /// Unlike ``transaction(_:)`` this keeps the user's errors: what `body`
-    /// throws as a ``UserCodeError`` is rethrown as its cause, unchanged, while
+    /// throws as a `UserCodeError` is rethrown as its cause, unchanged, while
     /// the store's own errors are mapped to `EventStoreError`s.
     func userTransaction<T: Sendable>(_ body: (PostgresConnection) async throws -> TransactionEnd<T>) async throws -> T {
         let logger = logger

@@ -2,7 +2,7 @@
 internal import Foundation
 public import PostgresNIO
 
-/// Turns postgres-nio's errors into ``EventStoreError``s that say, in one
+/// Turns postgres-nio's errors into `EventStoreError`s that say, in one
 /// line, what happened and where (the location with its password masked).
 enum PostgresErrorMapping {
     /// The server's SQLSTATE for an error it sent, if it is one.
@@ -102,7 +102,7 @@ enum PostgresErrorMapping {
 }
 
 /// What the server (or postgres-nio) reported, readable: the cause of the
-/// ``EventStoreError``s the PostgreSQL store throws.
+/// `EventStoreError`s the PostgreSQL store throws.
 ///
 /// ```swift
 /// if let server = (error as? EventStoreError)?.cause as? PostgresServerError { print(server.sqlState ?? "-") }

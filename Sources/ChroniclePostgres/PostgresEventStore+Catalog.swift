@@ -4,7 +4,7 @@ internal import PostgresNIO
 
 extension PostgresEventStore: StreamCatalog {
     /// Lists streams in byte order of their names, a page at a time (see
-    /// ``StreamCatalog/streams(category:after:limit:)``).
+    /// `StreamCatalog/streams(category:after:limit:)`).
     ///
     /// Skips from one stream to the next through the (stream, version) index,
     /// so a page costs a few index seeks per stream, however long the streams.
@@ -64,7 +64,7 @@ extension PostgresEventStore: StreamCatalog {
         }
     }
 
-    /// Counts events and streams and reads the head (see ``StreamCatalog/statistics()``).
+    /// Counts events and streams and reads the head (see `StreamCatalog/statistics()`).
     public func statistics() async throws -> StoreStatistics {
         try Task.checkCancellation()
         return try await database.withConnection { connection in

@@ -5,7 +5,7 @@ internal import PostgresNIO
 extension PostgresEventStore: EventStoreImporting {
     /// Imports events exported from any Chronicle store, keeping their ids,
     /// versions, payloads, metadata and times (see
-    /// ``EventStoreImporting/importEvents(_:positions:)``).
+    /// `EventStoreImporting/importEvents(_:positions:)`).
     ///
     /// The batch is one transaction holding the append lock, so its positions
     /// become visible in order like an append's.
@@ -14,7 +14,7 @@ extension PostgresEventStore: EventStoreImporting {
     ///   - records: The events, in their log's order.
     ///   - positions: Whether the events keep their positions or follow the head.
     /// - Returns: How many were imported and skipped (already there), and where they went.
-    /// - Throws: ``EventStoreError`` for an event that cannot go where it should;
+    /// - Throws: `EventStoreError` for an event that cannot go where it should;
     ///   nothing of the batch is stored then.
     @discardableResult
     public func importEvents(_ records: [EventRecord], positions: ImportPositions) async throws -> ImportResult {

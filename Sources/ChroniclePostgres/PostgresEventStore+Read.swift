@@ -2,11 +2,11 @@
 internal import PostgresNIO
 
 extension PostgresEventStore {
-    /// Appends to one or more streams atomically (see ``EventStore/append(_:)``).
+    /// Appends to one or more streams atomically (see `EventStore/append(_:)`).
     ///
     /// - Parameter appends: The streams' events and expectations.
     /// - Returns: One result per append, in order.
-    /// - Throws: ``EventStoreError``: `wrongExpectedVersion`, `duplicateEvent`,
+    /// - Throws: `EventStoreError`: `wrongExpectedVersion`, `duplicateEvent`,
     ///   `invalidEvent`, `eventTooLarge`, or `storageUnavailable`.
     @discardableResult
     public func append(_ appends: [StreamAppend]) async throws -> [AppendResult] {

@@ -55,9 +55,9 @@ public final class PostgresEventStore: EventStore, Sendable {
         public var createIfMissing: Bool
         /// Whether the store only reads: its connections start with
         /// `default_transaction_read_only=on`, so any write fails
-        /// (``EventStoreError/Code/readOnly``), and opening neither creates nor
+        /// (`EventStoreError/Code/readOnly`), and opening neither creates nor
         /// migrates tables (a store that needs migrating is refused with
-        /// ``EventStoreError/Code/schemaTooOld``).
+        /// `EventStoreError/Code/schemaTooOld`).
         public var readOnly: Bool
         /// How commits wait for the server's disk (default ``PostgresDurability/full``).
         public var durability: PostgresDurability
@@ -116,7 +116,7 @@ public final class PostgresEventStore: EventStore, Sendable {
     /// - Parameters:
     ///   - url: `postgres://user:password@host:port/database` (see ``PostgresConfiguration/init(url:)``).
     ///   - options: The store's settings.
-    /// - Throws: ``EventStoreError``: `invalidArgument` for a bad URL;
+    /// - Throws: `EventStoreError`: `invalidArgument` for a bad URL;
     ///   `storageUnavailable` for a server that cannot be reached, a refused
     ///   login or a missing database; `notAChronicleStore` for a database
     ///   without the store's tables when `options` may not create them;

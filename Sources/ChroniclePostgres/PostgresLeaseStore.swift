@@ -12,7 +12,7 @@ internal import PostgresNIO
 /// holder still believes it has. Every statement reads the time from
 /// `chronicle_now()`, a function of the schema returning `clock_timestamp()`
 /// in microseconds (one definition for every statement); the `acquiredAt` and
-/// `expiresAt` of a returned ``Lease`` are therefore the server's times, and
+/// `expiresAt` of a returned `Lease` are therefore the server's times, and
 /// a holder should renew well before `expiresAt` by its own elapsed time
 /// (a lease lasts its duration), not by comparing `expiresAt` with its clock.
 ///
