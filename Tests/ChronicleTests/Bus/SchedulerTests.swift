@@ -83,40 +83,41 @@ struct SchedulerTests {
         let store = InMemoryEventStore()
         let checkpoints = InMemoryCheckpointStore()
         let bus = makeBus(store, checkpoints: checkpoints)
-        let sent = message("Remind")
+        // No timing races: the first scheduler only ever sees an entry due in an hour,
+        // and the short one is scheduled while no scheduler runs.
+        let now = try await bus.publish(message("Now"), to: "reminders", key: "r0")
+        let later = try await bus.publish(message("Later"), to: "reminders", key: "r2", after: .seconds(3_600))
 
-        // The first scheduler runs and stops before the message is due (scheduled once
-        // it runs, so that however long it took to start, it stops well before).
+        // The first scheduler runs, passes the entry it must keep, and stops.
         let first = Task { try await bus.runScheduler(leaseSettings: testLease("one")) }
-        try await awaitCondition("the first scheduler's lease") {
-            try await store.leases.holder(of: BusNames.schedulerLease)?.owner == "one"
+        try await awaitCondition("the first scheduler's checkpoint, below its pending entry") {
+            try await checkpoints.checkpoint(named: "bus.$scheduler")?.position.rawValue == later.position.rawValue - 1
         }
-        let due = Date() + 2
-        try await bus.publish(sent, to: "reminders", key: "r1", deliverAt: due)
         first.cancel()
         try await first.value
         #expect(try await store.leases.holder(of: BusNames.schedulerLease) == nil, "released on cancellation")
-        try await Task.sleep(until: .now + .seconds(max(0, due.timeIntervalSinceNow) + 0.05), clock: .continuous)
-        #expect(try await topicEvents(store).isEmpty, "nobody published it while no scheduler ran")
-        #expect(try await bus.scheduledMessages(limit: 10).map(\.id) == [sent.id])
+        let sent = message("Remind")
+        try await bus.publish(sent, to: "reminders", key: "r1", after: .milliseconds(100))
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(try await topicEvents(store).map(\.id) == [now.id], "nobody published it while no scheduler ran")
+        #expect(try await bus.scheduledMessages(limit: 10).map(\.id) == [sent.id, later.id])
 
-        // A new scheduler finds it from the checkpoint and publishes it, once.
+        // A new scheduler finds both from the checkpoint and publishes the due one, once.
         let second = Task { try await bus.runScheduler(leaseSettings: testLease("two")) }
         defer { second.cancel() }
-        let published = try await awaitTopicEvents(store) { !$0.isEmpty }
-        #expect(published.map(\.id) == [sent.id])
+        let published = try await awaitTopicEvents(store) { $0.count >= 2 }
+        #expect(published.map(\.id) == [now.id, sent.id])
 
         // The checkpoint stays below the oldest entry still pending.
-        let pending = try await bus.publish(message("Later"), to: "reminders", key: "r2", after: .seconds(60))
         let soon = try await bus.publish(message("Soon"), to: "reminders", key: "r3", after: .milliseconds(50))
         try await awaitTopicEvents(store) { $0.contains { $0.id == soon.id } }
         try await awaitCondition("the checkpoint") {
-            try await checkpoints.checkpoint(named: "bus.$scheduler")?.position.rawValue == pending.position.rawValue - 1
+            try await checkpoints.checkpoint(named: "bus.$scheduler")?.position.rawValue == later.position.rawValue - 1
         }
-        #expect(try await bus.scheduledMessages(limit: 10).map(\.id) == [pending.id])
+        #expect(try await bus.scheduledMessages(limit: 10).map(\.id) == [later.id])
         second.cancel()
         try await second.value
-        #expect(try await topicEvents(store).map(\.id) == [sent.id, soon.id])
+        #expect(try await topicEvents(store).map(\.id) == [now.id, sent.id, soon.id])
     }
 
     @Test func republishingAfterACrashBeforeTheCheckpointDeliversOnce() async throws {
