@@ -56,11 +56,3 @@ struct OrdersCommand: AsyncParsableCommand {
     }
 }
 
-/// Money in cents, printed as units with two decimals.
-enum Money {
-    static func format(_ cents: Int) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let value = abs(cents)
-        return "\(sign)\(value / 100).\(String(format: "%02d", value % 100))"
-    }
-}
