@@ -39,10 +39,11 @@ struct OrdersCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: options.store) else {
             throw CommandError(.failure, "no store at '\(options.store)'; run 'order-processing demo' first")
         }
-        let shop = try await Shop.open(path: options.store)
-        defer { try? shop.store.close() }
+        let store = try await SQLiteEventStore(path: options.store)
+        defer { try? store.close() }
+        let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0))
         try await shop.projectionRunner().catchUp()
-        let rows = try await OrderSummaryQuery(store: shop.store).orders(status: status, limit: limit)
+        let rows = try await OrderSummaryQuery(store: store).orders(status: status, limit: limit)
         if json {
             let data = try JSONSerialization.data(withJSONObject: rows.map(\.json), options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

@@ -1,0 +1,61 @@
+import ChronicleTesting
+import Foundation
+import GRDB
+import Testing
+
+extension Tag {
+    /// Runs the whole sample end to end (slower than a unit test).
+    @Tag static var endToEnd: Self
+}
+
+/// Every read-model table of the sample (and the mailer's), row by row.
+func shopTables(at path: String) async throws -> [String: [String]] {
+    var configuration = Configuration()
+    configuration.readonly = true
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    defer { try? queue.close() }
+    return try await queue.read { db in
+        var tables: [String: [String]] = [:]
+        for table in [
+            "order_summary", "sales_by_product", "sales_order_lines", "sales_paid_orders", "stock_levels",
+        ] {
+            tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map(\.description).sorted()
+        }
+        return tables
+    }
+}
+
+@Suite("order-processing demo, end to end", .tags(.endToEnd))
+struct OrderProcessingDemoTests {
+    @Test func twoHundredOrdersWithAFlakyGatewayEndConsistent() async throws {
+        let directory = try TemporaryDirectory()
+        let store = directory.path("shop.sqlite")
+        let demo = try await runOrderProcessing(
+            ["demo", "--orders", "200", "--failure-rate", "0.2", "--payment-deadline", "3", "--store", store, "--json"],
+            in: directory)
+        #expect(demo.status == 0, "\(demo.errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(demo.output.utf8)) as? [String: Any])
+        #expect(report["orders"] as? Int == 200)
+        let confirmed = try #require(report["confirmed"] as? Int)
+        let cancelled = try #require(report["cancelled"] as? Int)
+        #expect(confirmed + cancelled == 200)
+        #expect(cancelled > 0, "a 20% failure rate and a scarce gift box cancel some orders")
+        #expect(confirmed > 0)
+
+        let check = try await ShopInvariants.check(path: store)
+        #expect(check.problems.isEmpty, "\(check.problems.prefix(10))")
+        #expect(check.orders.count == 200)
+        #expect(check.confirmed == confirmed)
+        #expect(check.cancelled == cancelled)
+
+        // The read models agree with the log: confirmed orders are the sales, stock levels are the aggregates'.
+        let live = try await shopTables(at: store)
+        #expect(live["order_summary"]?.count == 200)
+        let rebuild = try await runOrderProcessing(["projections", "rebuild", "--all", "--yes", "--store", store], in: directory)
+        #expect(rebuild.status == 0, "\(rebuild.errors)")
+        for name in ["order-summary", "sales-by-product", "stock-levels"] {
+            #expect(rebuild.output.contains("rebuilt \(name)"), "\(rebuild.output)")
+        }
+        #expect(try await shopTables(at: store) == live)
+    }
+}
