@@ -138,12 +138,14 @@ public struct ShopDemo: Sendable {
         }
     }
 
-    /// Whether every group has handled everything published so far.
+    /// Whether every group has handled everything published so far: no lag in
+    /// any group, and nothing appended while the groups were looked at.
     static func caughtUp(_ shop: ShopServices) async throws -> Bool {
+        let head = try await shop.store.headPosition()
         for name in ShopServices.groupNames {
             guard let status = try await shop.bus.status(group: name), status.lag == 0 else { return false }
         }
-        return true
+        return try await shop.store.headPosition() == head
     }
 
     static func outcome(run: String, shop: ShopServices) async throws -> (confirmed: Int, cancelled: Int, reasons: [String: Int]) {
