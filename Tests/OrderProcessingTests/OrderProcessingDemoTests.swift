@@ -48,9 +48,24 @@ struct OrderProcessingDemoTests {
         #expect(check.confirmed == confirmed)
         #expect(check.cancelled == cancelled)
 
-        // The read models agree with the log: confirmed orders are the sales, stock levels are the aggregates'.
+        // The read models agree with the log: confirmed orders are the sales; nothing stays reserved.
         let live = try await shopTables(at: store)
         #expect(live["order_summary"]?.count == 200)
+        let queue = try DatabaseQueue(path: store)
+        let (revenue, confirmedValue, reserved, negative) = try await queue.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT coalesce(sum(revenue_cents), 0) FROM sales_by_product") ?? -1,
+                try Int.fetchOne(
+                    db, sql: "SELECT coalesce(sum(total_cents), 0) FROM order_summary WHERE status = 'confirmed'") ?? -2,
+                try Int.fetchOne(db, sql: "SELECT coalesce(sum(reserved), 0) FROM stock_levels") ?? -1,
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM stock_levels WHERE on_hand < 0") ?? -1
+            )
+        }
+        try queue.close()
+        #expect(revenue == confirmedValue)
+        #expect(revenue > 0)
+        #expect(reserved == 0)
+        #expect(negative == 0)
         let rebuild = try await runOrderProcessing(["projections", "rebuild", "--all", "--yes", "--store", store], in: directory)
         #expect(rebuild.status == 0, "\(rebuild.errors)")
         for name in ["order-summary", "sales-by-product", "stock-levels"] {

@@ -11,7 +11,8 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the whole system in one process over the bus and print what happened.",
-        discussion: """
+        discussion: HelpText.discussion(
+            """
             Stocks the catalog (the gift box scarce), places --orders orders from concurrent tasks, and runs
             every service (orders, payments, inventory, notifications, the checkout saga, the read models)
             until each order is confirmed or cancelled, its customer notified, and every consumer group has
@@ -32,7 +33,7 @@ struct DemoCommand: AsyncParsableCommand {
               order-processing demo
               order-processing demo --orders 1000 --failure-rate 0 --store /tmp/shop.sqlite
               order-processing demo --orders 50 --json
-            """)
+            """))
 
     @OptionGroup var options: ShopOptions
 

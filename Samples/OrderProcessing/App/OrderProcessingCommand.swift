@@ -9,7 +9,8 @@ struct OrderProcessingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-processing",
         abstract: "The Chronicle order-processing sample: four services and a checkout saga over the bus.",
-        discussion: """
+        discussion: HelpText.discussion(
+            """
             Orders, Payments, Inventory and Notifications each own their aggregates and publish to their
             topic; a checkout saga requests payment and stock, then confirms the order or cancels and
             compensates. `demo` runs everything in one process; `serve` runs one service, so several
@@ -25,9 +26,7 @@ struct OrderProcessingCommand: AsyncParsableCommand {
               order-processing orders --status confirmed --json
               order-processing projections status
               order-processing projections rebuild --all --yes
-
-            \(ExitStatus.helpText)
-            """,
+            """),
         subcommands: [
             DemoCommand.self, ServeCommand.self, SeedCommand.self, PlaceCommand.self, OrdersCommand.self,
         ] + ChronicleCommands.storeCommands(projections: ShopProjections.self))

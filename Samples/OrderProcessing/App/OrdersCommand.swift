@@ -11,11 +11,12 @@ struct OrdersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders",
         abstract: "List orders from the order-summary read model.",
-        discussion: """
+        discussion: HelpText.discussion(
+            """
             Examples:
               order-processing orders --status paid
               order-processing orders --json --limit 5
-            """)
+            """))
 
     @OptionGroup var options: ShopOptions
 

@@ -9,14 +9,15 @@ struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Place one order; the running services take it from there.",
-        discussion: """
+        discussion: HelpText.discussion(
+            """
             Prints "order ID placed". With the services running (`serve`), the order is confirmed or
             cancelled within moments: see `order-processing orders`.
 
             Example:
               order-processing place --customer ada --item TEA-GREEN:2 --item MUG-BLUE:1
             Products: \(Catalog.products.map(\.sku).joined(separator: ", "))
-            """)
+            """))
 
     @OptionGroup var options: ShopOptions
 

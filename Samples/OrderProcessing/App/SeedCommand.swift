@@ -9,13 +9,14 @@ struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Put the demo catalog's stock in (a second run adds nothing).",
-        discussion: """
+        discussion: HelpText.discussion(
+            """
             Each product gets stock for about --orders orders, the gift box much less, so that some
             orders run out of it.
 
             Example:
               order-processing seed --orders 50
-            """)
+            """))
 
     @OptionGroup var options: ShopOptions
 

@@ -10,7 +10,8 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run one service as its own process until SIGINT or SIGTERM.",
-        discussion: """
+        discussion: HelpText.discussion(
+            """
             Services: \(ShopServices.Service.allCases.map(\.rawValue).joined(separator: ", ")). Several
             processes on one store make the same system as the demo; two processes of one service share
             its work as one consumer group. On SIGINT or SIGTERM each member finishes its messages in
@@ -26,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
               order-processing serve --service saga
               order-processing serve --service projections
               order-processing place --customer ada --item TEA-GREEN:2
-            """)
+            """))
 
     @OptionGroup var options: ShopOptions
 
