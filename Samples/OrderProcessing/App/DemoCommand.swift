@@ -94,12 +94,13 @@ struct DemoCommand: AsyncParsableCommand {
             fflush(nil)
         }
         let total = orders
+        // On a terminal the progress line is rewritten in place; in a log, one line per report.
+        let terminal = isatty(STDERR_FILENO) == 1
         let result = try await ShopDemo(shop: shop, orders: orders).run { progress in
-            FileHandle.standardError.write(
-                Data(
-                    "settled \(progress.settled)/\(total) orders (\(progress.confirmed) confirmed, \(progress.cancelled) cancelled)\n"
-                        .utf8))
+            let line = "settled \(progress.settled)/\(total) orders (\(progress.confirmed) confirmed, \(progress.cancelled) cancelled)"
+            FileHandle.standardError.write(Data((terminal ? "\r\(line)" : "\(line)\n").utf8))
         }
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let report = try await DemoReport.gather(shop: shop, result: result)
         print(json ? try report.json() : report.text())
         // Closing leaves one self-contained file (no -wal beside it) to copy or inspect.

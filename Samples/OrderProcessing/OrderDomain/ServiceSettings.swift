@@ -19,11 +19,13 @@ public struct ServiceSettings: Sendable {
     public var maxAttempts = 3
     /// The first retry delay (doubling up to a second).
     public var retryDelay: Duration = .milliseconds(20)
-    /// The payments group's circuit breaker: it opens after this many gateway
-    /// failures within `breakerWindow`, for `breakerOpenDuration`.
-    public var breakerThreshold = 20
-    public var breakerWindow: Duration = .seconds(2)
-    public var breakerOpenDuration: Duration = .milliseconds(300)
+    /// The payments group's circuit breaker opens after this many gateway
+    /// failures within `breakerWindow`...
+    public var breakerThreshold = 8
+    /// ...the window the failures are counted in...
+    public var breakerWindow: Duration = .seconds(1)
+    /// ...and stays open this long before it tries one message again.
+    public var breakerOpenDuration: Duration = .milliseconds(250)
     /// Messages handled at once per member.
     public var concurrency: ClosedRange<Int> = 1...8
     /// The member id of this process's members (a suffix per group is added); a new one by default.
