@@ -50,8 +50,8 @@ struct OrderProcessingProcessesTests {
         #expect(seeded.status == 0, "\(seeded.errors)")
 
         var running = try Self.services.map { try serve($0, store: path) }
-        // The saga's lease is short: its partitions come back soon after it is killed.
-        var saga = try serve("saga", store: path, leaseSeconds: "2")
+        // The first saga's lease is short: its partitions come back soon after it is killed.
+        var saga = try serve("saga", store: path, leaseSeconds: "5")
         defer {
             for helper in running + [saga] where helper.process.isRunning { helper.kill() }
         }
@@ -69,7 +69,7 @@ struct OrderProcessingProcessesTests {
         saga.kill()
         #expect(await saga.wait() == SIGKILL)
         try await place(15..<30)
-        saga = try serve("saga", store: path, leaseSeconds: "2")
+        saga = try serve("saga", store: path)
         try await wait("all 30 orders notified") { try await notified(store) == 30 }
         try await wait("every group caught up") {
             let head = try await store.headPosition()

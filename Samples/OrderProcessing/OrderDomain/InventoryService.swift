@@ -54,8 +54,13 @@ public struct InventoryService: Sendable {
         }
     }
 
-    /// The service's consumer group.
+    /// The service's consumer group. A member handles one message at a time:
+    /// every order touches the same few products, so handlers running at once
+    /// would mostly collide on their streams (and a collision reads the
+    /// product's whole stream again).
     public static func group(_ settings: ServiceSettings) throws -> ConsumerGroup {
-        try settings.group(groupName, topics: [ShopTopics.inventoryCommands])
+        var group = try settings.group(groupName, topics: [ShopTopics.inventoryCommands])
+        group.concurrency = 1...1
+        return group
     }
 }

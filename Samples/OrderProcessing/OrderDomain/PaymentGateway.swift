@@ -1,5 +1,3 @@
-public import Foundation
-
 /// The gateway's answer to an authorization: approved (with its reference) or declined.
 public enum PaymentGatewayDecision: Sendable, Equatable {
     case approved(authorization: String)
