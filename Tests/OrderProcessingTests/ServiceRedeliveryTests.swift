@@ -89,6 +89,18 @@ struct ServiceRedeliveryTests {
         try store.close()
     }
 
+    @Test func seedingTwiceAddsNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await SQLiteEventStore(path: directory.path("shop.sqlite"))
+        let shop = try ShopServices(store: store, gateway: CountingGateway(.declined(reason: "no")))
+        #expect(try await shop.seed(forOrders: 50).count == Catalog.products.count)
+        let head = try await store.headPosition()
+        #expect(try await shop.seed(forOrders: 50).isEmpty)
+        #expect(try await store.headPosition() == head)
+        #expect(try await shop.inventory.stock.load("GIFT-BOX").state.onHand == Catalog.demoStock("GIFT-BOX", forOrders: 50))
+        try store.close()
+    }
+
     @Test func ordersConfirmOnceAndNotifyOnce() async throws {
         let directory = try TemporaryDirectory()
         let store = try await SQLiteEventStore(path: directory.path("shop.sqlite"))
