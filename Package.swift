@@ -160,7 +160,7 @@ let package = Package(
             name: "OrderProcessingTests",
             dependencies: [
                 "OrderDomain", "OrderProcessingApp", "Chronicle", "ChronicleSQLite", "ChronicleTesting",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                "ProcessTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -50,6 +50,6 @@ struct OrderAggregateTests {
         try await AggregateSpec<StockItem>(id: "TEA-GREEN")
             .given(StockReceived(quantity: 3), StockReserved(orderId: "o-1", quantity: 2))
             .when { item in try item.release(for: "o-1") }
-            .then(StockReleased(orderId: "o-1", quantity: 2))
+            .then(StockReleased(orderId: "o-1", quantity: 2, sku: "TEA-GREEN"))
     }
 }

@@ -52,7 +52,7 @@ func readModelTables(at path: String) async throws -> [String: [String]] {
 struct OrderProcessingAppTests {
     @Test func demoThenRebuildAllLeavesEveryReadModelTableIdentical() async throws {
         let directory = try TemporaryDirectory()
-        let demo = try await runOrderProcessing(["demo", "--orders", "120"], in: directory)
+        let demo = try await runOrderProcessing(["demo", "--orders", "60"], in: directory)
         #expect(demo.status == 0, "\(demo.errors)")
         #expect(demo.output.contains("Orders by status (order-summary)"))
         #expect(demo.output.contains("Sales by product (sales-by-product)"))
@@ -61,7 +61,7 @@ struct OrderProcessingAppTests {
         #expect(!FileManager.default.fileExists(atPath: wal), "the demo left \(wal)")
         let store = directory.path("order-processing.sqlite")
         let live = try await readModelTables(at: store)
-        #expect(live["order_summary"]?.count == 120)
+        #expect(live["order_summary"]?.count == 60)
         #expect(live["sales_by_product"]?.isEmpty == false)
 
         let rebuild = try await runOrderProcessing(["projections", "rebuild", "--all", "--yes"], in: directory)

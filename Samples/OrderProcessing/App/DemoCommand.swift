@@ -3,124 +3,107 @@ import Chronicle
 import ChronicleCLI
 import ChronicleSQLite
 import Foundation
+import Logging
 import OrderDomain
-import Synchronization
 
-/// `order-processing demo [--orders N] [--store PATH]`
+/// `order-processing demo [--orders N] [--failure-rate R] [--store PATH] [--json]`
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Seed stock, place orders from concurrent tasks, run the read models and print them.",
-        discussion: """
-            Orders get a realistic mix: most are paid, many of those confirmed and shipped, some cancelled by
-            the customer, a few refused for lack of stock (the gift box runs out).
+        abstract: "Run the whole system in one process over the bus and print what happened.",
+        discussion: HelpText.discussion(
+            """
+            Stocks the catalog (the gift box scarce), places --orders orders from concurrent tasks, and runs
+            every service (orders, payments, inventory, notifications, the checkout saga, the read models)
+            until each order is confirmed or cancelled, its customer notified, and every consumer group has
+            caught up. Then prints the orders by status, sales by product and stock levels, the consumer
+            groups and the projections; with --json, one JSON document with the same figures. A progress
+            line goes to standard error while it runs.
 
-            Example:
-              order-processing demo --orders 500 --store /tmp/shop.sqlite
-            """)
+            The payment gateway is deliberately flaky: --failure-rate of the authorizations go wrong, half
+            declined (the order is cancelled) and half as gateway outages, which the bus retries (the
+            circuit breaker opens when they pile up; a message out of attempts becomes a dead letter, and
+            the payment deadline cancels its order).
+
+            The demo commits with --durability normal by default (SQLite synchronous=NORMAL: a power cut may
+            lose the last commits, never corrupt the file), three times faster on a slow disk; `serve` keeps
+            full durability.
+
+            Examples:
+              order-processing demo
+              order-processing demo --orders 1000 --failure-rate 0 --store /tmp/shop.sqlite
+              order-processing demo --orders 50 --json
+            """))
 
     @OptionGroup var options: ShopOptions
 
     @Option(help: "How many orders to place.")
     var orders: Int = 200
 
-    @Option(help: "How many tasks place orders at once.")
-    var concurrency: Int = 8
+    @Option(help: "The share of payment authorizations that go wrong (0...1): half declined, half gateway outages.")
+    var failureRate: Double = 0.2
+
+    @Option(help: "Milliseconds each payment gateway call takes.")
+    var gatewayLatency: Int = 0
+
+    @Option(help: "Seconds the payment may take to be authorized before the saga cancels the order.")
+    var paymentDeadline: Double = 5
+
+    @Option(
+        help: ArgumentHelp(
+            "SQLite commit durability: full (every commit fsynced) or normal (the last commits may be lost in a power cut).",
+            valueName: "full|normal"))
+    var durability: String = SQLiteDurability.normal.rawValue
+
+    @Flag(help: "Print one JSON document instead of tables.")
+    var json = false
+
+    /// The bus logs warnings and errors only: the demo reports the rest.
+    static var logger: Logger {
+        var logger = Logger(label: "order-processing")
+        logger.logLevel = .warning
+        return logger
+    }
 
     func validate() throws {
-        if orders < 1 { throw ValidationError("--orders must be at least 1") }
-        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if orders < 1 || orders > 1_000_000 { throw ValidationError("--orders must be 1...1000000") }
+        try Self.validateGateway(failureRate: failureRate, latency: gatewayLatency, deadline: paymentDeadline)
+        if SQLiteDurability(rawValue: durability) == nil { throw ValidationError("--durability must be full or normal") }
+    }
+
+    static func validateGateway(failureRate: Double, latency: Int, deadline: Double) throws {
+        if !(failureRate >= 0 && failureRate <= 1) { throw ValidationError("--failure-rate must be 0...1") }
+        if latency < 0 || latency > 60_000 { throw ValidationError("--gateway-latency must be 0...60000") }
+        if !(deadline >= 0.1 && deadline <= 3_600) { throw ValidationError("--payment-deadline must be 0.1...3600") }
     }
 
     func run() async throws {
-        let shop = try await Shop.open(path: options.store)
-        print("Store \(options.store), head at \(try await shop.store.headPosition())")
-        fflush(nil)  // all of stdio: the line shows before the orders are placed
-
-        for product in Catalog.products {
-            // The gift box is scarce, so that some orders are refused for lack of stock.
-            let quantity = product.sku == "GIFT-BOX" ? max(2, orders / 10) : orders * 3
-            try await shop.receiveStock(sku: product.sku, quantity: quantity)
+        var storeOptions = SQLiteEventStore.Options()
+        storeOptions.durability = SQLiteDurability(rawValue: durability) ?? .normal
+        let store = try await SQLiteEventStore(path: options.store, options: storeOptions)
+        var settings = ServiceSettings()
+        settings.paymentDeadline = .milliseconds(Int(paymentDeadline * 1_000))
+        let shop = try ShopServices(
+            store: store,
+            gateway: FlakyPaymentGateway(failureRate: failureRate, latency: .milliseconds(gatewayLatency)),
+            settings: settings, logger: Self.logger)
+        if !json {
+            print(
+                "order-processing demo: \(orders) orders, gateway failure rate \(Int((failureRate * 100).rounded()))%, "
+                    + "store \(options.store)")
+            fflush(nil)
         }
-
-        let outcomes = try await placeOrders(shop)
-        print(
-            "Placed \(orders) orders: \(outcomes.accepted) accepted, \(outcomes.refused) refused for lack of stock, "
-                + "\(outcomes.paid) paid, \(outcomes.shipped) shipped, \(outcomes.cancelled) cancelled by customers")
-
-        let runner = try shop.projectionRunner()
-        try await runner.catchUp()
-        print(try await DemoReport(shop: shop, runner: runner).printed())
-        // Closing leaves one self-contained file (no -wal beside it) to copy or inspect.
-        try shop.store.close()
-    }
-
-    struct Outcomes: Sendable {
-        var accepted = 0, refused = 0, paid = 0, shipped = 0, cancelled = 0
-    }
-
-    /// Places the orders from `concurrency` tasks, each taking the next order number.
-    func placeOrders(_ shop: Shop) async throws -> Outcomes {
-        let next = Shared(0)
-        let outcomes = Shared(Outcomes())
         let total = orders
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
-                    while true {
-                        let number = next.state.withLock { value -> Int? in
-                            guard value < total else { return nil }
-                            value += 1
-                            return value
-                        }
-                        guard let number else { return }
-                        let outcome = try await Self.placeOne(number, shop: shop)
-                        let done = outcomes.state.withLock { outcomes -> Int in
-                            outcome(&outcomes)
-                            return outcomes.accepted + outcomes.refused
-                        }
-                        if done == total || done % max(1, total / 4) == 0 {
-                            FileHandle.standardError.write(Data("placed \(done)/\(total) orders\n".utf8))
-                        }
-                    }
-                }
-            }
-            try await group.waitForAll()
+        // On a terminal the progress line is rewritten in place; in a log, one line per report.
+        let terminal = isatty(STDERR_FILENO) == 1
+        let result = try await ShopDemo(shop: shop, orders: orders).run { progress in
+            let line = "settled \(progress.settled)/\(total) orders (\(progress.confirmed) confirmed, \(progress.cancelled) cancelled)"
+            FileHandle.standardError.write(Data((terminal ? "\r\(line)" : "\(line)\n").utf8))
         }
-        return outcomes.state.withLock { $0 }
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+        let report = try await DemoReport.gather(shop: shop, result: result)
+        print(json ? try report.json() : report.text())
+        // Closing leaves one self-contained file (no -wal beside it) to copy or inspect.
+        try store.close()
     }
-
-    /// One customer's journey: place, then pay / confirm / ship, or cancel.
-    static func placeOne(_ number: Int, shop: Shop) async throws -> @Sendable (inout Outcomes) -> Void {
-        var random = SystemRandomNumberGenerator()
-        let lineCount = Int.random(in: 1...3, using: &random)
-        let skus = Catalog.products.map(\.sku).shuffled(using: &random).prefix(lineCount)
-        let items = skus.map { (sku: $0, quantity: Int.random(in: 1...3, using: &random)) }
-        let context = CommandContext(correlationId: "demo-order-\(number)")
-        let (id, accepted) = try await shop.placeOrder(
-            customer: "customer-\(number % 37)", items: Array(items), context: context)
-        guard accepted else { return { $0.refused += 1 } }
-        let roll = Int.random(in: 0..<100, using: &random)
-        switch roll {
-        case 0..<15:
-            try await shop.cancel(id, reason: "changed my mind", context: context)
-            return { $0.accepted += 1; $0.cancelled += 1 }
-        case 15..<30:
-            return { $0.accepted += 1 }
-        default:
-            try await shop.pay(id, context: context)
-            if roll >= 50 { try await shop.confirm(id, context: context) }
-            if roll >= 65 {
-                try await shop.ship(id, context: context)
-                return { $0.accepted += 1; $0.paid += 1; $0.shipped += 1 }
-            }
-            return { $0.accepted += 1; $0.paid += 1 }
-        }
-    }
-}
-
-/// A value shared by the order-placing tasks.
-final class Shared<Value: Sendable>: Sendable {
-    let state: Mutex<Value>
-    init(_ value: Value) { state = Mutex(value) }
 }

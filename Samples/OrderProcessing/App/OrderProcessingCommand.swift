@@ -4,32 +4,38 @@ import ChronicleCLI
 import ChronicleSQLite
 import OrderDomain
 
-/// The root command: `order-processing demo|place|orders|projections`.
+/// The root command: `order-processing demo|serve|seed|place|orders|projections|...`.
 struct OrderProcessingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-processing",
-        abstract: "The Chronicle order-processing sample: orders, stock and read models on one SQLite file.",
-        discussion: """
-            Every command takes --store PATH (default: order-processing.sqlite in the current directory), so
-            they all work on the store the demo wrote.
+        abstract: "The Chronicle order-processing sample: four services and a checkout saga over the bus.",
+        discussion: HelpText.discussion(
+            """
+            Orders, Payments, Inventory and Notifications each own their aggregates and publish to their
+            topic; a checkout saga requests payment and stock, then confirms the order or cancels and
+            compensates. `demo` runs everything in one process; `serve` runs one service, so several
+            processes on one store make the same system.
+
+            Every command takes --store PATH (default: order-processing.sqlite in the current directory).
 
             Examples:
-              order-processing demo --orders 500
+              order-processing demo --orders 500 --failure-rate 0.2
+              order-processing seed
+              order-processing serve --service saga
               order-processing place --customer ada --item TEA-GREEN:2 --item MUG-BLUE:1
-              order-processing orders --status paid --json
+              order-processing orders --status confirmed --json
               order-processing projections status
               order-processing projections rebuild --all --yes
-
-            \(ExitStatus.helpText)
-            """,
-        subcommands: [DemoCommand.self, PlaceCommand.self, OrdersCommand.self]
-            + ChronicleCommands.storeCommands(projections: ShopProjections.self))
+            """),
+        subcommands: [
+            DemoCommand.self, ServeCommand.self, SeedCommand.self, PlaceCommand.self, OrdersCommand.self,
+        ] + ChronicleCommands.storeCommands(projections: ShopProjections.self))
 }
 
 /// The sample's read models, for the embedded `projections`, `stats` and `dlq` commands.
 enum ShopProjections: ProjectionCatalog {
     static func projections(in store: SQLiteEventStore) async throws -> [any RunnableProjection] {
-        try Shop(store: store).projections
+        ShopServices.projections(store: store, registry: try ShopRegistry.make())
     }
 }
 

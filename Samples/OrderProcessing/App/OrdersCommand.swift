@@ -11,11 +11,12 @@ struct OrdersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders",
         abstract: "List orders from the order-summary read model.",
-        discussion: """
+        discussion: HelpText.discussion(
+            """
             Examples:
               order-processing orders --status paid
               order-processing orders --json --limit 5
-            """)
+            """))
 
     @OptionGroup var options: ShopOptions
 
@@ -39,10 +40,15 @@ struct OrdersCommand: AsyncParsableCommand {
         guard FileManager.default.fileExists(atPath: options.store) else {
             throw CommandError(.failure, "no store at '\(options.store)'; run 'order-processing demo' first")
         }
-        let shop = try await Shop.open(path: options.store)
-        defer { try? shop.store.close() }
-        try await shop.projectionRunner().catchUp()
-        let rows = try await OrderSummaryQuery(store: shop.store).orders(status: status, limit: limit)
+        let store = try await SQLiteEventStore(path: options.store)
+        defer { try? store.close() }
+        let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0))
+        do {
+            try await shop.projectionRunner().catchUp()
+        } catch let error as ProjectionError where error.code == .busy {
+            // A running `serve --service projections` holds them: it keeps them current.
+        }
+        let rows = try await OrderSummaryQuery(store: store).orders(status: status, limit: limit)
         if json {
             let data = try JSONSerialization.data(withJSONObject: rows.map(\.json), options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -56,11 +62,3 @@ struct OrdersCommand: AsyncParsableCommand {
     }
 }
 
-/// Money in cents, printed as units with two decimals.
-enum Money {
-    static func format(_ cents: Int) -> String {
-        let sign = cents < 0 ? "-" : ""
-        let value = abs(cents)
-        return "\(sign)\(value / 100).\(String(format: "%02d", value % 100))"
-    }
-}

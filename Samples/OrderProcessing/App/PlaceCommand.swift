@@ -8,12 +8,16 @@ import OrderDomain
 struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
-        abstract: "Place one order and reserve its stock.",
-        discussion: """
+        abstract: "Place one order; the running services take it from there.",
+        discussion: HelpText.discussion(
+            """
+            Prints "order ID placed". With the services running (`serve`), the order is confirmed or
+            cancelled within moments: see `order-processing orders`.
+
             Example:
               order-processing place --customer ada --item TEA-GREEN:2 --item MUG-BLUE:1
             Products: \(Catalog.products.map(\.sku).joined(separator: ", "))
-            """)
+            """))
 
     @OptionGroup var options: ShopOptions
 
@@ -25,16 +29,11 @@ struct PlaceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let lines = try items.map(Self.parseItem)
-        let shop = try await Shop.open(path: options.store)
-        let (id, accepted) = try await shop.placeOrder(customer: customer, items: lines)
-        try await shop.projectionRunner().catchUp()
-        if accepted {
-            print("order \(id) placed")
-        } else {
-            let order = try await shop.orders.load(id)
-            print("order \(id) cancelled: \(order.state.cancelReason ?? "unknown reason")")
-        }
-        try shop.store.close()
+        let store = try await SQLiteEventStore(path: options.store)
+        let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0))
+        let id = try await shop.ordering.place(customer: customer, items: lines)
+        print("order \(id) placed")
+        try store.close()
     }
 
     static func parseItem(_ text: String) throws -> (sku: String, quantity: Int) {

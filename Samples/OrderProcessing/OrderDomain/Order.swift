@@ -95,3 +95,25 @@ extension Order {
         return [OrderCancelled(reason: reason)]
     }
 }
+
+extension Order {
+    /// Confirms a placed order whose payment was captured: `OrderPaid` then
+    /// `OrderConfirmed`. Nothing when it is already confirmed (or shipped): a
+    /// command delivered again.
+    public func confirmPaid(amountCents: Int) throws -> [any DomainEvent] {
+        switch status {
+        case .placed:
+            guard amountCents == totalCents else { throw OrderError.wrongAmount(expected: totalCents, got: amountCents) }
+            return [OrderPaid(amountCents: amountCents), OrderConfirmed()]
+        case .paid: return [OrderConfirmed()]
+        case .confirmed, .shipped: return []
+        case .cancelled: throw OrderError.alreadyFinal(.cancelled)
+        }
+    }
+
+    /// Cancels an order unless it has shipped; nothing when it is already cancelled.
+    public func cancelIfOpen(reason: String) throws -> [any DomainEvent] {
+        guard status != .cancelled else { return [] }
+        return try cancel(reason: reason)
+    }
+}

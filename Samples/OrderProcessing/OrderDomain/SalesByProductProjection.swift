@@ -33,7 +33,8 @@ public struct SalesByProductProjection: SQLiteProjection {
         self.handlers = handlers
     }
 
-    public var filter: EventFilter { handlers.filter }
+    /// The order streams only: the copies published to `orders` carry the same types.
+    public var filter: EventFilter { EventFilter(categories: [Order.category], eventTypes: handlers.filter.eventTypes) }
 
     public func prepare(_ db: Database) throws {
         try db.execute(

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Chronicle
+import ChronicleCLI
+import ChronicleSQLite
+import OrderDomain
+
+/// `order-processing seed [--orders N] [--store PATH]`
+struct SeedCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Put the demo catalog's stock in (a second run adds nothing).",
+        discussion: HelpText.discussion(
+            """
+            Each product gets stock for about --orders orders, the gift box much less, so that some
+            orders run out of it.
+
+            Example:
+              order-processing seed --orders 50
+            """))
+
+    @OptionGroup var options: ShopOptions
+
+    @Option(help: "Stock for about this many orders.")
+    var orders: Int = 200
+
+    func validate() throws {
+        if orders < 1 { throw ValidationError("--orders must be at least 1") }
+    }
+
+    func run() async throws {
+        let store = try await SQLiteEventStore(path: options.store)
+        let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0))
+        let stocked = try await shop.seed(forOrders: orders)
+        print(stocked.isEmpty ? "already seeded" : "stocked \(stocked.count) products: \(stocked.joined(separator: ", "))")
+        try store.close()
+    }
+}
