@@ -68,12 +68,12 @@ public enum ChronicleCommands {
     /// ```
     @TaskLocal public static var consumerStatusProviders: [ConsumerStatusProvider] = []
 
-    /// Help text shared by commands: the discussion, then the exit codes.
+    /// Help text shared by commands (and the order-processing sample's): the discussion, then the exit codes.
     ///
     /// Consecutive unindented lines are joined into one paragraph, which
     /// ArgumentParser wraps at the terminal's width; indented lines (examples)
     /// are kept as they are.
-    static func discussion(_ text: String) -> String {
+    package static func discussion(_ text: String) -> String {
         reflow(text) + "\n\n" + ExitStatus.helpText
     }
 

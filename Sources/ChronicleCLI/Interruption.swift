@@ -8,7 +8,7 @@ internal import Synchronization
 #endif
 
 /// Runs work that SIGINT (Ctrl-C) and SIGTERM stop cleanly by cancelling it.
-enum Interruption {
+package enum Interruption {
     private final class Flag: Sendable {
         let raised = Mutex(false)
     }
@@ -19,7 +19,7 @@ enum Interruption {
     /// - Parameter body: The work; it should honour cancellation.
     /// - Returns: `true` when a signal stopped the work.
     /// - Throws: What `body` throws, unless a signal stopped it.
-    static func run(_ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
+    package static func run(_ body: @escaping @Sendable () async throws -> Void) async throws -> Bool {
         let flag = Flag()
         let task = Task { try await body() }
         let signals = [SIGINT, SIGTERM]

@@ -11,7 +11,7 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the whole system in one process over the bus and print what happened.",
-        discussion: HelpText.discussion(
+        discussion: ChronicleCommands.discussion(
             """
             Stocks the catalog (the gift box scarce), places --orders orders from concurrent tasks, and runs
             every service (orders, payments, inventory, notifications, the checkout saga, the read models)

@@ -9,7 +9,7 @@ struct OrderProcessingCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "order-processing",
         abstract: "The Chronicle order-processing sample: four services and a checkout saga over the bus.",
-        discussion: HelpText.discussion(
+        discussion: ChronicleCommands.discussion(
             """
             Orders, Payments, Inventory and Notifications each own their aggregates and publish to their
             topic; a checkout saga requests payment and stock, then confirms the order or cancels and

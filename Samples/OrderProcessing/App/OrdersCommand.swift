@@ -11,7 +11,7 @@ struct OrdersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders",
         abstract: "List orders from the order-summary read model.",
-        discussion: HelpText.discussion(
+        discussion: ChronicleCommands.discussion(
             """
             Examples:
               order-processing orders --status paid

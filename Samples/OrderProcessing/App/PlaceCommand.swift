@@ -9,7 +9,7 @@ struct PlaceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "place",
         abstract: "Place one order; the running services take it from there.",
-        discussion: HelpText.discussion(
+        discussion: ChronicleCommands.discussion(
             """
             Prints "order ID placed". With the services running (`serve`), the order is confirmed or
             cancelled within moments: see `order-processing orders`.

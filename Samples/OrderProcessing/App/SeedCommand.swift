@@ -9,7 +9,7 @@ struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Put the demo catalog's stock in (a second run adds nothing).",
-        discussion: HelpText.discussion(
+        discussion: ChronicleCommands.discussion(
             """
             Each product gets stock for about --orders orders, the gift box much less, so that some
             orders run out of it.

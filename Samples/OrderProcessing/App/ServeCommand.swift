@@ -10,7 +10,7 @@ struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Run one service as its own process until SIGINT or SIGTERM.",
-        discussion: HelpText.discussion(
+        discussion: ChronicleCommands.discussion(
             """
             Services: \(ShopServices.Service.allCases.map(\.rawValue).joined(separator: ", ")). Several
             processes on one store make the same system as the demo; two processes of one service share
@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
             settings: settings)
         print("serving \(service.rawValue) on \(options.store) (process \(getpid()))")
         fflush(nil)
-        _ = try await SignalStop.run {
+        _ = try await Interruption.run {
             _ = try await shop.running([service]) {
                 try await Task.sleep(for: .seconds(1_000_000_000))
                 return true
