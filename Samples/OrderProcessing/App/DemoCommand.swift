@@ -40,14 +40,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "How many orders to place.")
     var orders: Int = 200
 
-    @Option(help: "The share of payment authorizations that go wrong (0...1): half declined, half gateway outages.")
-    var failureRate: Double = 0.2
-
-    @Option(help: "Milliseconds each payment gateway call takes.")
-    var gatewayLatency: Int = 0
-
-    @Option(help: "Seconds the payment may take to be authorized before the saga cancels the order.")
-    var paymentDeadline: Double = 5
+    @OptionGroup var gateway: GatewayOptions
 
     @Option(
         help: ArgumentHelp(
@@ -67,14 +60,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     func validate() throws {
         if orders < 1 || orders > 1_000_000 { throw ValidationError("--orders must be 1...1000000") }
-        try Self.validateGateway(failureRate: failureRate, latency: gatewayLatency, deadline: paymentDeadline)
         if SQLiteDurability(rawValue: durability) == nil { throw ValidationError("--durability must be full or normal") }
-    }
-
-    static func validateGateway(failureRate: Double, latency: Int, deadline: Double) throws {
-        if !(failureRate >= 0 && failureRate <= 1) { throw ValidationError("--failure-rate must be 0...1") }
-        if latency < 0 || latency > 60_000 { throw ValidationError("--gateway-latency must be 0...60000") }
-        if !(deadline >= 0.1 && deadline <= 3_600) { throw ValidationError("--payment-deadline must be 0.1...3600") }
     }
 
     func run() async throws {
@@ -82,14 +68,14 @@ struct DemoCommand: AsyncParsableCommand {
         storeOptions.durability = SQLiteDurability(rawValue: durability) ?? .normal
         let store = try await SQLiteEventStore(path: options.store, options: storeOptions)
         var settings = ServiceSettings()
-        settings.paymentDeadline = .milliseconds(Int(paymentDeadline * 1_000))
+        settings.paymentDeadline = gateway.deadline
         let shop = try ShopServices(
             store: store,
-            gateway: FlakyPaymentGateway(failureRate: failureRate, latency: .milliseconds(gatewayLatency)),
+            gateway: gateway.gateway,
             settings: settings, logger: Self.logger)
         if !json {
             print(
-                "order-processing demo: \(orders) orders, gateway failure rate \(Int((failureRate * 100).rounded()))%, "
+                "order-processing demo: \(orders) orders, gateway failure rate \(Int((gateway.failureRate * 100).rounded()))%, "
                     + "store \(options.store)")
             fflush(nil)
         }

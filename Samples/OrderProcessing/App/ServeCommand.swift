@@ -34,14 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The service to run: \(ShopServices.Service.allCases.map(\.rawValue).joined(separator: ", ")).")
     var service: String
 
-    @Option(help: "The share of payment authorizations that go wrong (0...1): half declined, half gateway outages.")
-    var failureRate: Double = 0.2
-
-    @Option(help: "Milliseconds each payment gateway call takes.")
-    var gatewayLatency: Int = 0
-
-    @Option(help: "Seconds the payment may take to be authorized before the saga cancels the order.")
-    var paymentDeadline: Double = 5
+    @OptionGroup var gateway: GatewayOptions
 
     @Option(help: "Seconds a member that died keeps its partitions before the others take them over.")
     var leaseSeconds: Double = 10
@@ -51,7 +44,6 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(
                 "unknown service '\(service)' (known: \(ShopServices.Service.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        try DemoCommand.validateGateway(failureRate: failureRate, latency: gatewayLatency, deadline: paymentDeadline)
         if !(leaseSeconds >= 0.1 && leaseSeconds <= 3_600) { throw ValidationError("--lease-seconds must be 0.1...3600") }
     }
 
@@ -59,11 +51,11 @@ struct ServeCommand: AsyncParsableCommand {
         let service = ShopServices.Service(rawValue: service)!
         let store = try await SQLiteEventStore(path: options.store)
         var settings = ServiceSettings()
-        settings.paymentDeadline = .milliseconds(Int(paymentDeadline * 1_000))
+        settings.paymentDeadline = gateway.deadline
         settings.leaseDuration = .milliseconds(Int(leaseSeconds * 1_000))
         let shop = try ShopServices(
             store: store,
-            gateway: FlakyPaymentGateway(failureRate: failureRate, latency: .milliseconds(gatewayLatency)),
+            gateway: gateway.gateway,
             settings: settings)
         print("serving \(service.rawValue) on \(options.store) (process \(getpid()))")
         fflush(nil)
