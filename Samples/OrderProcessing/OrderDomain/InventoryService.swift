@@ -15,6 +15,9 @@ public struct InventoryService: Sendable {
         options.maximumRetries = 100
         options.retryDelay = .milliseconds(1)
         options.maximumRetryDelay = .milliseconds(50)
+        // A product's stream grows with every order: without the cache each command
+        // would replay it whole (quadratic over a run). A conflict refreshes the entry.
+        options.cacheCapacity = 1_024
         stock = try AggregateRepository<StockItem>(store: store, registry: registry, options: options)
     }
 
