@@ -41,7 +41,9 @@ func readModelTables(at path: String) async throws -> [String: [String]] {
     defer { try? queue.close() }
     return try await queue.read { db in
         var tables: [String: [String]] = [:]
-        for table in ["order_summary", "sales_by_product", "sales_order_lines", "sales_paid_orders"] {
+        for table in [
+            "order_summary", "sales_by_product", "sales_order_lines", "sales_paid_orders", "stock_levels",
+        ] {
             tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map(\.description).sorted()
         }
         return tables

@@ -8,23 +8,6 @@ extension Tag {
     @Tag static var endToEnd: Self
 }
 
-/// Every read-model table of the sample (and the mailer's), row by row.
-func shopTables(at path: String) async throws -> [String: [String]] {
-    var configuration = Configuration()
-    configuration.readonly = true
-    let queue = try DatabaseQueue(path: path, configuration: configuration)
-    defer { try? queue.close() }
-    return try await queue.read { db in
-        var tables: [String: [String]] = [:]
-        for table in [
-            "order_summary", "sales_by_product", "sales_order_lines", "sales_paid_orders", "stock_levels",
-        ] {
-            tables[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table)").map(\.description).sorted()
-        }
-        return tables
-    }
-}
-
 @Suite("order-processing demo, end to end", .tags(.endToEnd))
 struct OrderProcessingDemoTests {
     @Test func twoHundredOrdersWithAFlakyGatewayEndConsistent() async throws {
@@ -49,7 +32,7 @@ struct OrderProcessingDemoTests {
         #expect(check.cancelled == cancelled)
 
         // The read models agree with the log: confirmed orders are the sales; nothing stays reserved.
-        let live = try await shopTables(at: store)
+        let live = try await readModelTables(at: store)
         #expect(live["order_summary"]?.count == 200)
         let queue = try DatabaseQueue(path: store)
         let (revenue, confirmedValue, reserved, negative) = try await queue.read { db in
@@ -71,6 +54,6 @@ struct OrderProcessingDemoTests {
         for name in ["order-summary", "sales-by-product", "stock-levels"] {
             #expect(rebuild.output.contains("rebuilt \(name)"), "\(rebuild.output)")
         }
-        #expect(try await shopTables(at: store) == live)
+        #expect(try await readModelTables(at: store) == live)
     }
 }

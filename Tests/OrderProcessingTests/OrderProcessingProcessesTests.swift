@@ -92,9 +92,9 @@ struct OrderProcessingProcessesTests {
         #expect(check.orders.count == 30)
         #expect(check.confirmed + check.cancelled == 30)
 
-        let live = try await shopTables(at: path)
+        let live = try await readModelTables(at: path)
         let rebuild = try await runOrderProcessing(["projections", "rebuild", "--all", "--yes", "--store", path], in: directory)
         #expect(rebuild.status == 0, "\(rebuild.errors)")
-        #expect(try await shopTables(at: path) == live)
+        #expect(try await readModelTables(at: path) == live)
     }
 }
