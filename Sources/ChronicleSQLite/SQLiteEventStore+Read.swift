@@ -46,7 +46,10 @@ extension SQLiteEventStore {
         let statementArguments = arguments
         let sql = "SELECT \(SQLiteRowDecoding.columns) FROM chronicle_events WHERE "
             + conditions.joined(separator: " AND ") + " ORDER BY position LIMIT ?"
-        let cacheable = filter.isAll
+        // GRDB caches a statement per SQL text for the connection's life: filters
+        // come in few shapes (a consumer's topics, a projection's types), so cache
+        // them, but not a long list of streams, whose shapes could be many.
+        let cacheable = arguments.count <= Self.cachedFilterArguments
         try Task.checkCancellation()
         return try await withMappedErrors {
             try await SQLiteConnections.readStatement(readers) { db in
@@ -55,6 +58,9 @@ extension SQLiteEventStore {
             }
         }
     }
+
+    /// The most arguments a filtered read's statement may take and still be cached.
+    static let cachedFilterArguments = 34
 
     public func streamVersion(_ stream: StreamName) async throws -> Int64 {
         let name = stream.description

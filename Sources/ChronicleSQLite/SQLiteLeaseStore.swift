@@ -62,8 +62,8 @@ public struct SQLiteLeaseStore: LeaseStore {
                     current.token == lease.token, SQLiteTime.microseconds(current.expiresAt) > now
                 else { return nil }
                 let expiry = max(now + length, SQLiteTime.microseconds(current.expiresAt))
-                try db.execute(
-                    sql: "UPDATE chronicle_leases SET expires_at = ? WHERE name = ?", arguments: [expiry, lease.name])
+                try db.cachedStatement(sql: "UPDATE chronicle_leases SET expires_at = ? WHERE name = ?")
+                    .execute(arguments: [expiry, lease.name])
                 return Self.lease(
                     lease.name, lease.owner, lease.token, SQLiteTime.microseconds(current.acquiredAt), expiry)
             }
@@ -111,13 +111,13 @@ public struct SQLiteLeaseStore: LeaseStore {
     }
 
     private static func now(_ db: Database) throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT \(nowSQL)") ?? 0
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT \(nowSQL)")) ?? 0
     }
 
     /// The row of a name, expired or not.
     private static func lease(named name: String, in db: Database) throws -> Lease? {
         try Row.fetchOne(
-            db, sql: "SELECT name, owner, token, acquired_at, expires_at FROM chronicle_leases WHERE name = ?",
+            db.cachedStatement(sql: "SELECT name, owner, token, acquired_at, expires_at FROM chronicle_leases WHERE name = ?"),
             arguments: [name]
         ).map(lease(from:))
     }
