@@ -86,7 +86,8 @@ struct RequestReplyTests {
         #expect(error?.message.contains("'stock'") == true)
         #expect(error?.message.contains("0.2 seconds") == true, "\(String(describing: error))")
         #expect(elapsed >= .milliseconds(200))
-        #expect(elapsed < .seconds(15), "gives up at the timeout, not later: \(elapsed)")
+        // A hang detector, not a latency bound: a starved pool on a loaded 2-core machine has taken 17 s.
+        #expect(elapsed < .seconds(60), "gives up at the timeout, not never: \(elapsed)")
     }
 
     @Test func badTimeoutsAndRepliesToNonRequestsAreInvalidArguments() async throws {
