@@ -17,9 +17,10 @@
 # skip: a server that cannot start fails the run.
 #
 # CHRONICLE_SANITIZERS (a comma-separated list of `thread` and `address`) then
-# also runs the concurrency-focused subset of the suite (the conformance suite
-# with its concurrency and subscription checks, group commit, the projection runner, SQLite
-# projections, concurrent commands, several processes on one file) under
+# also runs the concurrency-focused subset of the suite (listed, each with its
+# reason, in Tests/sanitizer-subset.txt: the conformance suites, group commit,
+# the projection runner, SQLite projections, concurrent commands, the bus,
+# several processes on one file) under
 # ThreadSanitizer and AddressSanitizer (with LeakSanitizer), each built into
 # its own scratch path (.build-tsan, .build-asan). CHRONICLE_FUZZ_SECONDS runs
 # every libFuzzer target that many seconds (Scripts/fuzz.sh). CI sets both.
@@ -78,23 +79,9 @@ if ! swift package generate-documentation --target Chronicle --target ChronicleS
     exit 1
 fi
 
-# The tests that exercise concurrency (Swift Testing --filter, a regex over test ids).
-sanitizer_subset='InMemoryConformanceTests|SQLiteConformanceTests|ProjectionRunnerTests'
-sanitizer_subset+='|SQLiteProjectionTests/(readModelAndCheckpointCommitTogether|aFailingEventRollsBack)'
-sanitizer_subset+='|twentyConcurrentCommands|SQLiteMultiProcessTests|SQLiteGroupCommitTests'
-# Replays read a long stream ahead on several tasks (both stores).
-sanitizer_subset+='|AggregateReplayTests'
-# The store suites park, save and retry from many tasks at once (both stores).
-sanitizer_subset+='|StoreConformanceTests|ExactlyOnceConformanceTests'
-# Leases are renewed by a task of their own while batches run; the gap-safety
-# tests commit out of order under a subscriber (both stores' leases).
-sanitizer_subset+='|ProjectionRunnerLeaseTests|LeaseStoreTests|GapSafetyTests'
-# The bus scheduler races appends with due times and hands its lease over;
-# request-reply races a reply with a timeout.
-sanitizer_subset+='|ChronicleTests.SchedulerTests|RequestReplyTests|SQLiteBusSchedulingTests'
-# Bus members share partitions through leases, hand them over and retry concurrently.
-sanitizer_subset+='|BusMembershipTests|BusConsumerFailureTests|SQLiteInboxTests'
-sanitizer_subset+='|BusConsumerTests|BusConsumerServiceTests|BusConsumerRuntimeTests'
+# The tests that exercise concurrency: Tests/sanitizer-subset.txt, one --filter
+# pattern per line with why it is there, joined here into one regex over test ids.
+sanitizer_subset=$(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' Tests/sanitizer-subset.txt | paste -sd '|')
 
 run_sanitizer() {
     local sanitizer=$1 scratch

@@ -7,7 +7,7 @@ enum EventMetadataCheck {
     static func check(_ input: [UInt8]) throws(FuzzFinding) -> FuzzOutcome {
         func finding(_ message: String) -> FuzzFinding { FuzzFinding(target: .eventMetadata, message: message) }
         let data = Data(input)
-        let fast = StoredMetadataParsing.metadata(data)
+        let fast = EventMetadata(plainJSON: data)
         let metadata: EventMetadata
         do {
             metadata = try EventMetadata(jsonData: data)
@@ -24,7 +24,7 @@ enum EventMetadataCheck {
         do {
             let again = try EventMetadata(jsonData: stored)
             guard again == metadata else { throw finding("\(metadata) came back as \(again)") }
-            if let fastAgain = StoredMetadataParsing.metadata(stored), fastAgain != metadata {
+            if let fastAgain = EventMetadata(plainJSON: stored), fastAgain != metadata {
                 throw finding("the fast reader read the stored form of \(metadata) as \(fastAgain)")
             }
         } catch let error as FuzzFinding {

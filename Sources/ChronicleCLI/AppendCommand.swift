@@ -116,7 +116,7 @@ struct AppendCommand: AsyncParsableCommand {
     }
 
     /// Reads a JSON option: inline text, `@FILE` or `-` (standard input); checks
-    /// that it is JSON and trims surrounding whitespace.
+    /// that it is JSON (in UTF-8) and trims surrounding whitespace.
     static func jsonInput(_ value: String, option: String) throws -> Data {
         var bytes: [UInt8]
         if value == "-" {
@@ -131,13 +131,10 @@ struct AppendCommand: AsyncParsableCommand {
             bytes = Array(value.utf8)
         }
         do {
-            let range = try JSONScanner.validateSingleValue(bytes)
+            let range = try JSONReader.validate(bytes)
             bytes = Array(bytes[range])
         } catch {
             throw CommandError(.badInput, "\(option) is not valid JSON: \(error)")
-        }
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw CommandError(.badInput, "\(option) is not valid UTF-8")
         }
         return Data(bytes)
     }

@@ -63,10 +63,10 @@ public enum EventLine {
     static func verbatimJSON(_ data: Data) -> String? {
         let bytes = [UInt8](data)
         guard !bytes.isEmpty, !bytes.contains(0x0A), !bytes.contains(0x0D),
-            let text = String(validating: bytes, as: UTF8.self),
-            let range = try? JSONScanner.validateSingleValue(bytes), range == 0..<bytes.count
+            let range = try? JSONReader.validate(bytes), range == 0..<bytes.count
         else { return nil }
-        return text
+        // Valid JSON is valid UTF-8 (the reader checks strings; anything else outside them is a syntax error).
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Parses one line.
@@ -82,7 +82,7 @@ public enum EventLine {
     public static func decode(_ line: [UInt8]) throws -> EventRecord {
         let members: [(key: String, value: Range<Int>)]
         do {
-            members = try JSONScanner.objectMembers(line)
+            members = try JSONReader.objectMembers(line)
         } catch {
             throw CommandError(.badInput, "invalid JSON: \(error)")
         }
@@ -99,7 +99,7 @@ public enum EventLine {
         }
         func string(_ key: String) throws -> String {
             let value = try required(key)
-            guard value.first == UInt8(ascii: "\""), let text = try? JSONScanner.decodeString(value) else {
+            guard value.first == UInt8(ascii: "\""), let text = try? JSONReader.string(value) else {
                 throw CommandError(.badInput, "member \"\(key)\" must be a string")
             }
             return text

@@ -1,3 +1,4 @@
+internal import Chronicle
 internal import Foundation
 
 /// Number, size and duration texts for human output.
@@ -44,7 +45,7 @@ enum Formatting {
     /// A payload on one line: compact JSON, or its size when it is not JSON.
     static func compactData(_ data: Data) -> String {
         let bytes = [UInt8](data)
-        if String(validating: bytes, as: UTF8.self) != nil, (try? JSONScanner.validateSingleValue(bytes)) != nil {
+        if (try? JSONReader.validate(bytes)) != nil {  // valid JSON is valid UTF-8
             return JSONLayout.compact(bytes)
         }
         return "<\(bytes.count) bytes, not JSON>"
@@ -53,7 +54,7 @@ enum Formatting {
     /// A payload for people: indented JSON, or its size and base64 when it is not JSON.
     static func prettyData(_ data: Data, prefix: String) -> String {
         let bytes = [UInt8](data)
-        if String(validating: bytes, as: UTF8.self) != nil, (try? JSONScanner.validateSingleValue(bytes)) != nil {
+        if (try? JSONReader.validate(bytes)) != nil {  // valid JSON is valid UTF-8
             return JSONLayout.pretty(bytes, prefix: prefix)
         }
         return prefix + "<\(bytes.count) bytes, not JSON> " + data.base64EncodedString()

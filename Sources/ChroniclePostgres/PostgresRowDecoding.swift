@@ -42,7 +42,7 @@ enum PostgresRowDecoding {
                 // The byte-by-byte reader (JSONDecoder only for what it does not cover):
                 // decoding metadata with JSONDecoder took most of a replay's time.
                 decodedMetadata = try metadataCell.bytes.map { buffer in
-                    try buffer.withUnsafeReadableBytes { try StoredMetadataParsing.metadataOrDecode($0) }
+                    try buffer.withUnsafeReadableBytes { try EventMetadata(storedJSON: $0) }
                 } ?? .empty
             } catch {
                 throw EventStoreError(

@@ -111,7 +111,7 @@ enum SQLiteRowDecoding {
 
         private mutating func metadata(_ bytes: UnsafeRawBufferPointer) throws -> EventMetadata {
             if SQLiteRowDecoding.same(bytes, metadataBytes) { return metadata }
-            let parsed = try StoredMetadataParsing.metadataOrDecode(bytes)
+            let parsed = try EventMetadata(storedJSON: bytes)
             Self.keep(bytes, in: &metadataBytes)
             metadata = parsed
             return parsed

@@ -55,29 +55,29 @@ final class JSONPayloadDecoder: Decoder {
     func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
-            guard !bytes.isEmpty else { throw JSONBytes.Unsupported() }
-            try JSONBytes.validateDocument(bytes)
+            guard !bytes.isEmpty else { throw JSONReader.Unsupported() }
+            try JSONReader.validate(bytes)
             self.bytes = bytes
             defer { self.bytes = UnsafeBufferPointer(start: nil, count: 0) }
             keys.removeAll(keepingCapacity: true)
             members.removeAll(keepingCapacity: true)
             lastFound = -1
-            position = JSONBytes.skipWhitespace(bytes, 0)
+            position = JSONReader.skipWhitespace(bytes, 0)
             return try value(T.self, at: position, key: nil)
         }
     }
 
     /// Decodes the value at `position` as `T`.
     func value<T: Decodable>(_ type: T.Type, at position: Int, key: (any CodingKey)?) throws -> T {
-        if T.self == String.self { return try JSONBytes.string(bytes, at: position).0 as! T }
-        if T.self == Int.self { return try JSONBytes.integer(bytes, at: position, as: Int.self) as! T }
+        if T.self == String.self { return try JSONReader.string(bytes, at: position).0 as! T }
+        if T.self == Int.self { return try JSONReader.integer(bytes, at: position, as: Int.self) as! T }
         if T.self == Bool.self { return try bool(at: position) as! T }
-        if T.self == Double.self { return try JSONBytes.double(bytes, at: position) as! T }
+        if T.self == Double.self { return try JSONReader.double(bytes, at: position) as! T }
         // Types Foundation's decoder treats specially (or rounds its own way): let it.
         if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self
             || T.self == Float.self
         {
-            throw JSONBytes.Unsupported()
+            throw JSONReader.Unsupported()
         }
         let saved = self.position
         let mark = members.count
@@ -90,7 +90,7 @@ final class JSONPayloadDecoder: Decoder {
         }
         // Only an object can be a dictionary: the conformance check is a runtime
         // look-up, which arrays and scalars skip.
-        if bytes[position] == JSONBytes.openBrace, let dictionary = T.self as? any JSONStringKeyedDictionary.Type {
+        if bytes[position] == JSONReader.openBrace, let dictionary = T.self as? any JSONStringKeyedDictionary.Type {
             return try dictionary.decodeMembers(self, at: position) as! T
         }
         return try T(from: self)
@@ -100,7 +100,7 @@ final class JSONPayloadDecoder: Decoder {
         switch bytes[position] {
         case UInt8(ascii: "t"): return true
         case UInt8(ascii: "f"): return false
-        default: throw JSONBytes.Unsupported()
+        default: throw JSONReader.Unsupported()
         }
     }
 
@@ -121,46 +121,46 @@ final class JSONPayloadDecoder: Decoder {
     /// Indexes the members of the object at `position` (where each key and value
     /// is) at the end of ``members``; returns their range there.
     func indexObject(at position: Int) throws -> Range<Int> {
-        guard bytes[position] == JSONBytes.openBrace else { throw JSONBytes.Unsupported() }
+        guard bytes[position] == JSONReader.openBrace else { throw JSONReader.Unsupported() }
         let first = members.count
-        var i = JSONBytes.skipWhitespace(bytes, position + 1)
-        if bytes[i] == JSONBytes.closeBrace { return first..<first }
+        var i = JSONReader.skipWhitespace(bytes, position + 1)
+        if bytes[i] == JSONReader.closeBrace { return first..<first }
         while true {
             let keyStart = i + 1
             var keyEnd = keyStart
-            while bytes[keyEnd] != JSONBytes.quote {
+            while bytes[keyEnd] != JSONReader.quote {
                 // Escaped keys are compared by Foundation after unescaping: leave them to it.
-                if bytes[keyEnd] == JSONBytes.backslash { throw JSONBytes.Unsupported() }
+                if bytes[keyEnd] == JSONReader.backslash { throw JSONReader.Unsupported() }
                 keyEnd += 1
             }
-            i = JSONBytes.skipWhitespace(bytes, keyEnd + 1) + 1  // past the colon
-            let valueStart = JSONBytes.skipWhitespace(bytes, i)
+            i = JSONReader.skipWhitespace(bytes, keyEnd + 1) + 1  // past the colon
+            let valueStart = JSONReader.skipWhitespace(bytes, i)
             let member = Member(key: keyStart..<keyEnd, value: valueStart)
             // Duplicate keys: Foundation decides which one counts.
             for other in members[first...] where other.key.count == member.key.count {
                 if memcmp(bytes.baseAddress! + other.key.lowerBound, bytes.baseAddress! + keyStart, member.key.count) == 0 {
-                    throw JSONBytes.Unsupported()
+                    throw JSONReader.Unsupported()
                 }
             }
             members.append(member)
-            i = JSONBytes.skipWhitespace(bytes, JSONBytes.skipValue(bytes, valueStart))
-            if bytes[i] == JSONBytes.closeBrace { return first..<members.count }
-            i = JSONBytes.skipWhitespace(bytes, i + 1)  // past the comma
+            i = JSONReader.skipWhitespace(bytes, JSONReader.skipValue(bytes, valueStart))
+            if bytes[i] == JSONReader.closeBrace { return first..<members.count }
+            i = JSONReader.skipWhitespace(bytes, i + 1)  // past the comma
         }
     }
 
     /// Indexes the elements of the array at `position` at the end of ``members``
     /// (as members without keys); returns their range there.
     func indexArray(at position: Int) throws -> Range<Int> {
-        guard bytes[position] == JSONBytes.openBracket else { throw JSONBytes.Unsupported() }
+        guard bytes[position] == JSONReader.openBracket else { throw JSONReader.Unsupported() }
         let first = members.count
-        var i = JSONBytes.skipWhitespace(bytes, position + 1)
-        if bytes[i] == JSONBytes.closeBracket { return first..<first }
+        var i = JSONReader.skipWhitespace(bytes, position + 1)
+        if bytes[i] == JSONReader.closeBracket { return first..<first }
         while true {
             members.append(Member(key: 0..<0, value: i))
-            i = JSONBytes.skipWhitespace(bytes, JSONBytes.skipValue(bytes, i))
-            if bytes[i] == JSONBytes.closeBracket { return first..<members.count }
-            i = JSONBytes.skipWhitespace(bytes, i + 1)
+            i = JSONReader.skipWhitespace(bytes, JSONReader.skipValue(bytes, i))
+            if bytes[i] == JSONReader.closeBracket { return first..<members.count }
+            i = JSONReader.skipWhitespace(bytes, i + 1)
         }
     }
 
@@ -195,11 +195,11 @@ final class JSONPayloadDecoder: Decoder {
             let bytes = decoder.bytes
             return decoder.members.withUnsafeBufferPointer { members in
                 let guess = decoder.lastFound + 1
-                if range.contains(guess), JSONBytes.keyEquals(bytes, members[guess].key, name) {
+                if range.contains(guess), JSONReader.keyEquals(bytes, members[guess].key, name) {
                     decoder.lastFound = guess
                     return members[guess].value
                 }
-                for index in range where JSONBytes.keyEquals(bytes, members[index].key, name) {
+                for index in range where JSONReader.keyEquals(bytes, members[index].key, name) {
                     decoder.lastFound = index
                     return members[index].value
                 }
@@ -208,7 +208,7 @@ final class JSONPayloadDecoder: Decoder {
         }
 
         func value(_ key: Key) throws -> Int {
-            guard let position = position(of: key) else { throw JSONBytes.Unsupported() }
+            guard let position = position(of: key) else { throw JSONReader.Unsupported() }
             return position
         }
 
@@ -219,14 +219,14 @@ final class JSONPayloadDecoder: Decoder {
         func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try decoder.bool(at: try value(key)) }
 
         func decode(_ type: String.Type, forKey key: Key) throws -> String {
-            try JSONBytes.string(decoder.bytes, at: try value(key)).0
+            try JSONReader.string(decoder.bytes, at: try value(key)).0
         }
 
         func decode(_ type: Double.Type, forKey key: Key) throws -> Double {
-            try JSONBytes.double(decoder.bytes, at: try value(key))
+            try JSONReader.double(decoder.bytes, at: try value(key))
         }
 
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw JSONBytes.Unsupported() }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { throw JSONReader.Unsupported() }
 
         func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(key) }
         func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(key) }
@@ -242,7 +242,7 @@ final class JSONPayloadDecoder: Decoder {
         // Inlined so that each decode(IntN.Type) parses with a specialised integer reader.
         @inline(__always)
         private func integer<T: FixedWidthInteger>(_ key: Key) throws -> T {
-            try JSONBytes.integer(decoder.bytes, at: try value(key), as: T.self)
+            try JSONReader.integer(decoder.bytes, at: try value(key), as: T.self)
         }
 
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
@@ -251,12 +251,12 @@ final class JSONPayloadDecoder: Decoder {
 
         func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
             guard let position = position(of: key), !decoder.isNull(at: position) else { return nil }
-            return try JSONBytes.string(decoder.bytes, at: position).0
+            return try JSONReader.string(decoder.bytes, at: position).0
         }
 
         func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
             guard let position = position(of: key), !decoder.isNull(at: position) else { return nil }
-            return try JSONBytes.integer(decoder.bytes, at: position, as: Int.self)
+            return try JSONReader.integer(decoder.bytes, at: position, as: Int.self)
         }
 
         func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
@@ -280,8 +280,8 @@ final class JSONPayloadDecoder: Decoder {
             try UnkeyedContainer(decoder: decoder, at: try value(key))
         }
 
-        func superDecoder() throws -> any Decoder { throw JSONBytes.Unsupported() }
-        func superDecoder(forKey key: Key) throws -> any Decoder { throw JSONBytes.Unsupported() }
+        func superDecoder() throws -> any Decoder { throw JSONReader.Unsupported() }
+        func superDecoder(forKey key: Key) throws -> any Decoder { throw JSONReader.Unsupported() }
     }
 
     struct UnkeyedContainer: UnkeyedDecodingContainer {
@@ -303,7 +303,7 @@ final class JSONPayloadDecoder: Decoder {
         var isAtEnd: Bool { currentIndex >= range.count }
 
         private mutating func next() throws -> Int {
-            guard currentIndex < range.count else { throw JSONBytes.Unsupported() }
+            guard currentIndex < range.count else { throw JSONReader.Unsupported() }
             defer { currentIndex += 1 }
             return decoder.members[range.lowerBound + currentIndex].value
         }
@@ -317,16 +317,16 @@ final class JSONPayloadDecoder: Decoder {
         }
 
         mutating func decodeNil() throws -> Bool {
-            guard currentIndex < range.count else { throw JSONBytes.Unsupported() }
+            guard currentIndex < range.count else { throw JSONReader.Unsupported() }
             guard decoder.isNull(at: decoder.members[range.lowerBound + currentIndex].value) else { return false }
             currentIndex += 1
             return true
         }
 
         mutating func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool(at: try next()) }
-        mutating func decode(_ type: String.Type) throws -> String { try JSONBytes.string(decoder.bytes, at: try next()).0 }
-        mutating func decode(_ type: Double.Type) throws -> Double { try JSONBytes.double(decoder.bytes, at: try next()) }
-        mutating func decode(_ type: Float.Type) throws -> Float { throw JSONBytes.Unsupported() }
+        mutating func decode(_ type: String.Type) throws -> String { try JSONReader.string(decoder.bytes, at: try next()).0 }
+        mutating func decode(_ type: Double.Type) throws -> Double { try JSONReader.double(decoder.bytes, at: try next()) }
+        mutating func decode(_ type: Float.Type) throws -> Float { throw JSONReader.Unsupported() }
         mutating func decode(_ type: Int.Type) throws -> Int { try integer() }
         mutating func decode(_ type: Int8.Type) throws -> Int8 { try integer() }
         mutating func decode(_ type: Int16.Type) throws -> Int16 { try integer() }
@@ -341,7 +341,7 @@ final class JSONPayloadDecoder: Decoder {
         // Inlined so that each decode(IntN.Type) parses with a specialised integer reader.
         @inline(__always)
         private mutating func integer<T: FixedWidthInteger>() throws -> T {
-            try JSONBytes.integer(decoder.bytes, at: try next(), as: T.self)
+            try JSONReader.integer(decoder.bytes, at: try next(), as: T.self)
         }
 
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
@@ -359,7 +359,7 @@ final class JSONPayloadDecoder: Decoder {
             try UnkeyedContainer(decoder: decoder, at: try next())
         }
 
-        mutating func superDecoder() throws -> any Decoder { throw JSONBytes.Unsupported() }
+        mutating func superDecoder() throws -> any Decoder { throw JSONReader.Unsupported() }
     }
 
     struct SingleValueContainer: SingleValueDecodingContainer {
@@ -369,9 +369,9 @@ final class JSONPayloadDecoder: Decoder {
 
         func decodeNil() -> Bool { decoder.isNull(at: position) }
         func decode(_ type: Bool.Type) throws -> Bool { try decoder.bool(at: position) }
-        func decode(_ type: String.Type) throws -> String { try JSONBytes.string(decoder.bytes, at: position).0 }
-        func decode(_ type: Double.Type) throws -> Double { try JSONBytes.double(decoder.bytes, at: position) }
-        func decode(_ type: Float.Type) throws -> Float { throw JSONBytes.Unsupported() }
+        func decode(_ type: String.Type) throws -> String { try JSONReader.string(decoder.bytes, at: position).0 }
+        func decode(_ type: Double.Type) throws -> Double { try JSONReader.double(decoder.bytes, at: position) }
+        func decode(_ type: Float.Type) throws -> Float { throw JSONReader.Unsupported() }
         func decode(_ type: Int.Type) throws -> Int { try integer() }
         func decode(_ type: Int8.Type) throws -> Int8 { try integer() }
         func decode(_ type: Int16.Type) throws -> Int16 { try integer() }
@@ -386,7 +386,7 @@ final class JSONPayloadDecoder: Decoder {
         // Inlined so that each decode(IntN.Type) parses with a specialised integer reader.
         @inline(__always)
         private func integer<T: FixedWidthInteger>() throws -> T {
-            try JSONBytes.integer(decoder.bytes, at: position, as: T.self)
+            try JSONReader.integer(decoder.bytes, at: position, as: T.self)
         }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {

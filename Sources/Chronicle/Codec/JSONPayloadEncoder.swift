@@ -51,7 +51,7 @@ final class JSONPayloadEncoder: Encoder {
     /// Encodes `value`, or throws when the fast path does not apply.
     static func encode<T: Encodable>(_ value: T, userInfo: [CodingUserInfoKey: any Sendable]) throws -> Data {
         let encoder = JSONPayloadEncoder(userInfo: userInfo)
-        guard try encoder.write(value, key: nil, topLevel: true) else { throw JSONBytes.Unsupported() }
+        guard try encoder.write(value, key: nil, topLevel: true) else { throw JSONReader.Unsupported() }
         return Data(encoder.bytes)
     }
 
@@ -59,7 +59,7 @@ final class JSONPayloadEncoder: Encoder {
     @discardableResult
     func write<T: Encodable>(_ value: T, key: (any CodingKey)?, topLevel: Bool = false) throws -> Bool {
         if T.self == String.self {
-            guard writeString(value as! String) else { throw JSONBytes.Unsupported() }
+            guard writeString(value as! String) else { throw JSONReader.Unsupported() }
             return true
         }
         if T.self == Int.self { return writeInteger(value as! Int) }
@@ -68,29 +68,29 @@ final class JSONPayloadEncoder: Encoder {
             return true
         }
         if T.self == Double.self {
-            guard writeFloat(value as! Double) else { throw JSONBytes.Unsupported() }
+            guard writeFloat(value as! Double) else { throw JSONReader.Unsupported() }
             return true
         }
         if T.self == Date.self || T.self == Data.self || T.self == URL.self || T.self == Decimal.self {
-            throw JSONBytes.Unsupported()
+            throw JSONReader.Unsupported()
         }
         levels.append(Level(firstMember: memberStarts.count))
         if let key { keys.append(key) }
         defer { if key != nil { keys.removeLast() } }
         try value.encode(to: self)
-        if failed { throw JSONBytes.Unsupported() }
+        if failed { throw JSONReader.Unsupported() }
         let level = levels.removeLast()
         switch level.kind {
         case .none:
             // Foundation writes an empty object for a nested value that encodes nothing.
             if topLevel { return false }
-            bytes.append(contentsOf: [JSONBytes.openBrace, JSONBytes.closeBrace])
+            bytes.append(contentsOf: [JSONReader.openBrace, JSONReader.closeBrace])
         case .object:
             try closeObject(level)
         case .array:
-            bytes.append(JSONBytes.closeBracket)
+            bytes.append(JSONReader.closeBracket)
         case .single:
-            if level.count != 1 { throw JSONBytes.Unsupported() }
+            if level.count != 1 { throw JSONReader.Unsupported() }
         }
         return true
     }
@@ -104,12 +104,12 @@ final class JSONPayloadEncoder: Encoder {
             var sorted = true
             for index in (first + 1)..<memberStarts.count {
                 let order = compareKeys(memberStarts[index - 1], memberStarts[index])
-                if order == 0 { throw JSONBytes.Unsupported() }  // a key written twice: Foundation keeps the last
+                if order == 0 { throw JSONReader.Unsupported() }  // a key written twice: Foundation keeps the last
                 if order > 0 { sorted = false }
             }
             if !sorted { try reorderMembers(first) }
         }
-        bytes.append(JSONBytes.closeBrace)
+        bytes.append(JSONReader.closeBrace)
     }
 
     /// Rewrites the members of the object whose first member is `memberStarts[first]` in key order.
@@ -137,11 +137,11 @@ final class JSONPayloadEncoder: Encoder {
         }
         spans.sort { compareKeys($0.lowerBound, $1.lowerBound) < 0 }
         for index in 1..<spans.count where compareKeys(spans[index - 1].lowerBound, spans[index].lowerBound) == 0 {
-            throw JSONBytes.Unsupported()
+            throw JSONReader.Unsupported()
         }
         let start = memberStarts[first]
         for (index, span) in spans.enumerated() {
-            if index > 0 { scratch.append(JSONBytes.comma) }
+            if index > 0 { scratch.append(JSONReader.comma) }
             scratch.append(contentsOf: bytes[span])
         }
         bytes.replaceSubrange(start..<bytes.count, with: scratch)
@@ -156,9 +156,9 @@ final class JSONPayloadEncoder: Encoder {
             while true {
                 let x = bytes[i]
                 let y = bytes[j]
-                if x == JSONBytes.quote || y == JSONBytes.quote {
+                if x == JSONReader.quote || y == JSONReader.quote {
                     if x == y { return 0 }
-                    return x == JSONBytes.quote ? -1 : 1
+                    return x == JSONReader.quote ? -1 : 1
                 }
                 if x != y { return x < y ? -1 : 1 }
                 i += 1
@@ -179,8 +179,8 @@ final class JSONPayloadEncoder: Encoder {
         case .none:
             levels[index].kind = kind
             switch kind {
-            case .object: bytes.append(JSONBytes.openBrace)
-            case .array: bytes.append(JSONBytes.openBracket)
+            case .object: bytes.append(JSONReader.openBrace)
+            case .array: bytes.append(JSONReader.openBracket)
             case .single, .none: break
             }
         case kind where kind != .single:
@@ -203,29 +203,29 @@ final class JSONPayloadEncoder: Encoder {
 
     /// Starts a member of the object at level `index`: the separator and the key.
     func beginMember(_ index: Int, key: any CodingKey) throws {
-        guard isCurrent(index) else { throw JSONBytes.Unsupported() }
-        if levels[index].count > 0 { bytes.append(JSONBytes.comma) }
+        guard isCurrent(index) else { throw JSONReader.Unsupported() }
+        if levels[index].count > 0 { bytes.append(JSONReader.comma) }
         levels[index].count += 1
         memberStarts.append(bytes.count)
         // Keys are sorted by their bytes between the quotes: keep escapes out of them.
         var name = key.stringValue
         let plain = name.withUTF8 { utf8 in
-            !utf8.contains { $0 < 0x20 || $0 == JSONBytes.quote || $0 == JSONBytes.backslash }
+            !utf8.contains { $0 < 0x20 || $0 == JSONReader.quote || $0 == JSONReader.backslash }
         }
-        guard plain, writeString(name) else { throw JSONBytes.Unsupported() }
-        bytes.append(JSONBytes.colon)
+        guard plain, writeString(name) else { throw JSONReader.Unsupported() }
+        bytes.append(JSONReader.colon)
     }
 
     /// Starts an element of the array at level `index`.
     func beginElement(_ index: Int) throws {
-        guard isCurrent(index) else { throw JSONBytes.Unsupported() }
-        if levels[index].count > 0 { bytes.append(JSONBytes.comma) }
+        guard isCurrent(index) else { throw JSONReader.Unsupported() }
+        if levels[index].count > 0 { bytes.append(JSONReader.comma) }
         levels[index].count += 1
     }
 
     /// Starts the single value at level `index`.
     func beginSingle(_ index: Int) throws {
-        guard isCurrent(index), levels[index].count == 0 else { throw JSONBytes.Unsupported() }
+        guard isCurrent(index), levels[index].count == 0 else { throw JSONReader.Unsupported() }
         levels[index].count = 1
     }
 
@@ -239,20 +239,20 @@ final class JSONPayloadEncoder: Encoder {
     func writeString(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { utf8 -> Bool in
-            bytes.append(JSONBytes.quote)
+            bytes.append(JSONReader.quote)
             var runStart = 0
-            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == JSONBytes.quote || byte == JSONBytes.backslash {
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == JSONReader.quote || byte == JSONReader.backslash {
                 if byte < 0x20 {
                     failed = true
                     return false
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                bytes.append(JSONBytes.backslash)
+                bytes.append(JSONReader.backslash)
                 bytes.append(byte)
                 runStart = index + 1
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-            bytes.append(JSONBytes.quote)
+            bytes.append(JSONReader.quote)
             return true
         }
     }
@@ -337,7 +337,7 @@ final class JSONPayloadEncoder: Encoder {
 
         mutating func encode(_ value: String, forKey key: Key) throws {
             try encoder.beginMember(level, key: key)
-            guard encoder.writeString(value) else { throw JSONBytes.Unsupported() }
+            guard encoder.writeString(value) else { throw JSONReader.Unsupported() }
         }
 
         mutating func encode(_ value: Double, forKey key: Key) throws { try float(value, key) }
@@ -345,7 +345,7 @@ final class JSONPayloadEncoder: Encoder {
 
         private func float<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T, _ key: Key) throws {
             try encoder.beginMember(level, key: key)
-            guard encoder.writeFloat(value) else { throw JSONBytes.Unsupported() }
+            guard encoder.writeFloat(value) else { throw JSONReader.Unsupported() }
         }
         mutating func encode(_ value: Int, forKey key: Key) throws { try integer(value, key) }
         mutating func encode(_ value: Int8, forKey key: Key) throws { try integer(value, key) }
@@ -421,7 +421,7 @@ final class JSONPayloadEncoder: Encoder {
 
         mutating func encode(_ value: String) throws {
             try encoder.beginElement(level)
-            guard encoder.writeString(value) else { throw JSONBytes.Unsupported() }
+            guard encoder.writeString(value) else { throw JSONReader.Unsupported() }
         }
 
         mutating func encode(_ value: Double) throws { try float(value) }
@@ -446,7 +446,7 @@ final class JSONPayloadEncoder: Encoder {
 
         private func float<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T) throws {
             try encoder.beginElement(level)
-            guard encoder.writeFloat(value) else { throw JSONBytes.Unsupported() }
+            guard encoder.writeFloat(value) else { throw JSONReader.Unsupported() }
         }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
@@ -491,7 +491,7 @@ final class JSONPayloadEncoder: Encoder {
 
         mutating func encode(_ value: String) throws {
             try encoder.beginSingle(level)
-            guard encoder.writeString(value) else { throw JSONBytes.Unsupported() }
+            guard encoder.writeString(value) else { throw JSONReader.Unsupported() }
         }
 
         mutating func encode(_ value: Double) throws { try float(value) }
@@ -516,7 +516,7 @@ final class JSONPayloadEncoder: Encoder {
 
         private func float<T: BinaryFloatingPoint & LosslessStringConvertible>(_ value: T) throws {
             try encoder.beginSingle(level)
-            guard encoder.writeFloat(value) else { throw JSONBytes.Unsupported() }
+            guard encoder.writeFloat(value) else { throw JSONReader.Unsupported() }
         }
 
         mutating func encode<T: Encodable>(_ value: T) throws {

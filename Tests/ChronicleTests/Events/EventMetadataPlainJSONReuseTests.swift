@@ -7,7 +7,7 @@ import Testing
 /// The fast metadata path reuses a string whose bytes repeat (a command's
 /// correlation and causation ids): it must never hand out the wrong one.
 @Suite("Stored metadata fast path, repeated strings")
-struct StoredMetadataParsingReuseTests {
+struct EventMetadataPlainJSONReuseTests {
     @Test func repeatedAndNearlyRepeatedIdsParseExactly() throws {
         let id = "6F1C2A9E-3B7D-4C11-9A0E-2D5B8F7C1E34"
         let other = "6F1C2A9E-3B7D-4C11-9A0E-2D5B8F7C1E35"
@@ -21,8 +21,8 @@ struct StoredMetadataParsingReuseTests {
         ]
         for metadata in samples {
             let bytes = metadata.jsonData()
-            #expect(StoredMetadataParsing.metadata(bytes) == metadata, "\(String(decoding: bytes, as: UTF8.self))")
-            let viaPointer = try bytes.withUnsafeBytes { try StoredMetadataParsing.metadataOrDecode($0) }
+            #expect(EventMetadata(plainJSON: bytes) == metadata, "\(String(decoding: bytes, as: UTF8.self))")
+            let viaPointer = try bytes.withUnsafeBytes { try EventMetadata(storedJSON: $0) }
             #expect(viaPointer == metadata)
         }
     }

@@ -5,7 +5,7 @@ import Testing
 
 
 @Suite("Stored metadata fast path")
-struct StoredMetadataParsingTests {
+struct EventMetadataPlainJSONTests {
     /// What the general decoder makes of the bytes (nil when it refuses them).
     func decoded(_ json: String) -> EventMetadata? {
         try? EventMetadata(jsonData: Data(json.utf8))
@@ -26,12 +26,12 @@ struct StoredMetadataParsingTests {
                     (0..<Int.random(in: 0...3, using: &rng)).map { _ in (randomString(), randomString()) },
                     uniquingKeysWith: { first, _ in first }))
             let bytes = metadata.jsonData()
-            let fast = StoredMetadataParsing.metadata(bytes)
+            let fast = EventMetadata(plainJSON: bytes)
             if let fast {
                 fastPathHits += 1
                 #expect(fast == metadata, "\(String(decoding: bytes, as: UTF8.self))")
             }
-            #expect(try StoredMetadataParsing.metadataOrDecode(bytes) == metadata)
+            #expect(try EventMetadata(storedJSON: bytes) == metadata)
         }
         #expect(fastPathHits > 100, "strings without escapes take the fast path")
     }
@@ -45,7 +45,7 @@ struct StoredMetadataParsingTests {
         #"{"correlationId":"é漢字🙂"}"#,
     ])
     func agreesWithTheGeneralDecoder(json: String) throws {
-        let fast = try #require(StoredMetadataParsing.metadata(Data(json.utf8)), "fast path applies to \(json)")
+        let fast = try #require(EventMetadata(plainJSON: Data(json.utf8)), "fast path applies to \(json)")
         #expect(fast == decoded(json))
     }
 
@@ -64,11 +64,11 @@ struct StoredMetadataParsingTests {
         "not json",
     ])
     func defersEverythingElseToTheGeneralDecoder(json: String) throws {
-        #expect(StoredMetadataParsing.metadata(Data(json.utf8)) == nil)
+        #expect(EventMetadata(plainJSON: Data(json.utf8)) == nil)
         if let expected = decoded(json) {
-            #expect(try StoredMetadataParsing.metadataOrDecode(Data(json.utf8)) == expected)
+            #expect(try EventMetadata(storedJSON: Data(json.utf8)) == expected)
         } else {
-            #expect(throws: EventStoreError.self) { try StoredMetadataParsing.metadataOrDecode(Data(json.utf8)) }
+            #expect(throws: EventStoreError.self) { try EventMetadata(storedJSON: Data(json.utf8)) }
         }
     }
 
@@ -76,8 +76,8 @@ struct StoredMetadataParsingTests {
         var invalid = Data(#"{"correlationId":""#.utf8)
         invalid.append(contentsOf: [0xFF, 0xFE])
         invalid.append(contentsOf: Data(#""}"#.utf8))
-        #expect(StoredMetadataParsing.metadata(invalid) == nil)
-        #expect(StoredMetadataParsing.metadata(Data("{\"correlationId\":\"a\u{01}\"}".utf8)) == nil)
-        #expect(StoredMetadataParsing.metadata(Data()) == .empty)
+        #expect(EventMetadata(plainJSON: invalid) == nil)
+        #expect(EventMetadata(plainJSON: Data("{\"correlationId\":\"a\u{01}\"}".utf8)) == nil)
+        #expect(EventMetadata(plainJSON: Data()) == .empty)
     }
 }
