@@ -44,7 +44,7 @@ struct OrdersCommand: AsyncParsableCommand {
         let shop = try ShopServices(store: opened.store, gateway: FlakyPaymentGateway(failureRate: 0))
         do {
             try await shop.projectionRunner().catchUp()
-        } catch let error as ProjectionError where error.code == .busy {
+        } catch let error as ProjectionError where error.code == .busy || error.code == .leaseHeld {
             // A running `serve --service projections` holds them: it keeps them current.
         }
         let rows = try await OrderSummaryQuery(storage: shop.storage).orders(status: status, limit: limit)
