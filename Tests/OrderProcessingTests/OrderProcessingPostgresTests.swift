@@ -43,6 +43,8 @@ struct OrderProcessingPostgresTests {
             defer { store.close() }
             var settings = ServiceSettings()
             settings.paymentDeadline = .seconds(3)
+            // Long leases: on a loaded machine a renewal may come late.
+            settings.leaseDuration = .seconds(30)
             let shop = try ShopServices(
                 store: store, gateway: FlakyPaymentGateway(failureRate: 0.2), settings: settings, logger: Self.logger)
             #expect(shop.storage is PostgresShopStorage)
