@@ -107,7 +107,9 @@ let package = Package(
         .target(
             name: "OrderDomain",
             dependencies: [
-                "Chronicle", "ChronicleSQLite", .product(name: "GRDB", package: "GRDB.swift"),
+                "Chronicle", "ChronicleSQLite", "ChroniclePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Samples/OrderProcessing/OrderDomain"
         ),
@@ -116,7 +118,6 @@ let package = Package(
             dependencies: [
                 "OrderDomain", "Chronicle", "ChronicleSQLite", "ChroniclePostgres", "ChronicleCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Samples/OrderProcessing/App"
         ),
@@ -159,8 +160,9 @@ let package = Package(
         .testTarget(
             name: "OrderProcessingTests",
             dependencies: [
-                "OrderDomain", "OrderProcessingApp", "Chronicle", "ChronicleSQLite", "ChronicleTesting",
-                "ProcessTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "OrderDomain", "OrderProcessingApp", "Chronicle", "ChronicleSQLite", "ChroniclePostgres", "ChronicleTesting",
+                "ProcessTestSupport", "PostgresTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .testTarget(

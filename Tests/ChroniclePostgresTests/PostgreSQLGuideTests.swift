@@ -76,6 +76,19 @@ struct PostgreSQLGuideTests {
             }
             try await runner.catchUp()
             try await runner.rebuild("customer-totals")
+            let logger = CustomerTotals.logger
+            // --- guide: reading it ---
+            let totals = try await store.read { connection in
+                var totals: [String: Int] = [:]
+                for try await (customer, cents) in try await connection.query(
+                    "SELECT customer, total_cents FROM customer_totals", logger: logger
+                ).decode((String, Int).self) {
+                    totals[customer] = cents
+                }
+                return totals
+            }
+            // --- end ---
+            #expect(totals == ["ada": 3_500])
             store.close()
             var rows: [String] = []
             try await database.withConnection { connection, logger in

@@ -5,9 +5,9 @@ import Testing
 
 /// Runs the built `order-processing` executable with its output in files (no
 /// pipes to drain, so no deadlock on large output and no EINTR from SIGCHLD).
-func runOrderProcessing(_ arguments: [String], in directory: TemporaryDirectory) async throws
-    -> (status: Int32, output: String, errors: String)
-{
+func runOrderProcessing(
+    _ arguments: [String], in directory: TemporaryDirectory, environment: [String: String] = [:]
+) async throws -> (status: Int32, output: String, errors: String) {
     let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         .deletingLastPathComponent().appendingPathComponent("order-processing")
     let outPath = directory.path("stdout-\(UUID().uuidString)")
@@ -17,6 +17,9 @@ func runOrderProcessing(_ arguments: [String], in directory: TemporaryDirectory)
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     process.currentDirectoryURL = directory.url
     process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
     process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))

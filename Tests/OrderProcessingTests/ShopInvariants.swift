@@ -1,7 +1,6 @@
 import Chronicle
 import ChronicleSQLite
 import Foundation
-import GRDB
 import OrderDomain
 
 /// The end-to-end invariants of the sample, checked against the whole log and
@@ -21,10 +20,15 @@ struct ShopInvariants {
     var confirmed: Int { orders.values.filter { $0 == .confirmed }.count }
     var cancelled: Int { orders.values.filter { $0 == .cancelled }.count }
 
-    /// Reads the store at `path` (closed again before returning) and collects every broken invariant.
+    /// Reads the SQLite store at `path` (closed again before returning) and collects every broken invariant.
     static func check(path: String) async throws -> ShopInvariants {
         let store = try await SQLiteEventStore(path: path)
         defer { try? store.close() }
+        return try await check(store: store)
+    }
+
+    /// Reads a store's log and its mailer's table (either backend) and collects every broken invariant.
+    static func check(store: some EventStore) async throws -> ShopInvariants {
         let registry = try ShopRegistry.make()
         var check = ShopInvariants()
         var onHand: [String: Int] = [:]
@@ -64,10 +68,8 @@ struct ShopInvariants {
                 }
             }
         }
-        check.sent = try await store.read { db in
-            try Row.fetchAll(db, sql: "SELECT order_id, count(*) FROM sent_notifications GROUP BY order_id")
-                .reduce(into: [String: Int]()) { $0[$1[0]] = $1[1] }
-        }
+        check.sent = try await ShopServices.storage(for: store).sentNotifications(orderIdPrefix: "")
+            .reduce(into: [String: Int]()) { $0[$1.orderId, default: 0] += 1 }
         check.verify()
         return check
     }

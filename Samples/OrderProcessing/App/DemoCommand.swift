@@ -6,7 +6,7 @@ import Foundation
 import Logging
 import OrderDomain
 
-/// `order-processing demo [--orders N] [--failure-rate R] [--store PATH] [--json]`
+/// `order-processing demo [--orders N] [--failure-rate R] [--store LOCATION] [--json]`
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -26,13 +26,14 @@ struct DemoCommand: AsyncParsableCommand {
             the payment deadline cancels its order).
 
             The demo commits with --durability normal by default (SQLite synchronous=NORMAL: a power cut may
-            lose the last commits, never corrupt the file), three times faster on a slow disk; `serve` keeps
-            full durability.
+            lose the last commits, never corrupt the file; PostgreSQL synchronous_commit=off), three times
+            faster on a slow disk; `serve` keeps full durability.
 
             Examples:
               order-processing demo
               order-processing demo --orders 1000 --failure-rate 0 --store /tmp/shop.sqlite
               order-processing demo --orders 50 --json
+              order-processing demo --store postgres://shop:secret@localhost:5432/shop
             """))
 
     @OptionGroup var options: ShopOptions
@@ -44,7 +45,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "SQLite commit durability: full (every commit fsynced) or normal (the last commits may be lost in a power cut).",
+            "Commit durability: full (every commit flushed to disk) or normal (the last commits may be lost in a power cut).",
             valueName: "full|normal"))
     var durability: String = SQLiteDurability.normal.rawValue
 
@@ -64,19 +65,19 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var storeOptions = SQLiteEventStore.Options()
-        storeOptions.durability = SQLiteDurability(rawValue: durability) ?? .normal
-        let store = try await SQLiteEventStore(path: options.store, options: storeOptions)
+        let opened = try await options.open(.createIfMissing, durability: durability)
+        // Closing a SQLite store leaves one self-contained file (no -wal beside it) to copy or inspect.
+        defer { opened.close() }
         var settings = ServiceSettings()
         settings.paymentDeadline = gateway.deadline
         let shop = try ShopServices(
-            store: store,
+            store: opened.store,
             gateway: gateway.gateway,
             settings: settings, logger: Self.logger)
         if !json {
             print(
                 "order-processing demo: \(orders) orders, gateway failure rate \(Int((gateway.failureRate * 100).rounded()))%, "
-                    + "store \(options.store)")
+                    + "store \(opened.location)")
             fflush(nil)
         }
         let total = orders
@@ -89,7 +90,5 @@ struct DemoCommand: AsyncParsableCommand {
         if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
         let report = try await DemoReport.gather(shop: shop, result: result)
         print(json ? try report.json() : report.text())
-        // Closing leaves one self-contained file (no -wal beside it) to copy or inspect.
-        try store.close()
     }
 }

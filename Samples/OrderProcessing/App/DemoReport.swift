@@ -1,7 +1,5 @@
 import Chronicle
-import ChronicleSQLite
 import Foundation
-import GRDB
 import OrderDomain
 
 /// The figures the demo prints: outcome, orders by status, sales, stock,
@@ -14,22 +12,16 @@ struct DemoReport {
         let statistics: BusStatistics?
     }
 
-    struct Stock {
-        let sku: String
-        let onHand: Int
-        let reserved: Int
-    }
-
     let result: ShopDemo.Result
     let statuses: [OrderSummaryQuery.StatusTotal]
     let sales: [OrderSummaryQuery.ProductSales]
-    let stock: [Stock]
+    let stock: [OrderSummaryQuery.StockLevel]
     let notified: Int
     let groups: [Group]
     let projections: [ProjectionStatus]
 
     static func gather(shop: ShopServices, result: ShopDemo.Result) async throws -> DemoReport {
-        let query = OrderSummaryQuery(store: shop.store)
+        let query = OrderSummaryQuery(storage: shop.storage)
         var groups: [Group] = []
         for name in ShopServices.groupNames {
             let status = try await shop.bus.status(group: name)
@@ -38,14 +30,9 @@ struct DemoReport {
                     name: name, lag: status?.lag ?? 0, deadLetters: status?.deadLetters ?? 0,
                     statistics: result.statistics[name]))
         }
-        let stock = try await shop.store.read { db in
-            try Row.fetchAll(db, sql: "SELECT sku, on_hand, reserved FROM stock_levels ORDER BY sku").map {
-                Stock(sku: $0[0], onHand: $0[1], reserved: $0[2])
-            }
-        }
         return DemoReport(
             result: result, statuses: try await query.totalsByStatus(), sales: try await query.salesByProduct(),
-            stock: stock, notified: result.confirmed + result.cancelled, groups: groups,
+            stock: try await query.stockLevels(), notified: result.confirmed + result.cancelled, groups: groups,
             projections: try await shop.projectionRunner().status())
     }
 

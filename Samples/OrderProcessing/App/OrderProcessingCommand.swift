@@ -1,7 +1,6 @@
 import ArgumentParser
 import Chronicle
 import ChronicleCLI
-import ChronicleSQLite
 import OrderDomain
 
 /// The root command: `order-processing demo|serve|seed|place|orders|projections|...`.
@@ -16,10 +15,13 @@ struct OrderProcessingCommand: AsyncParsableCommand {
             compensates. `demo` runs everything in one process; `serve` runs one service, so several
             processes on one store make the same system.
 
-            Every command takes --store PATH (default: order-processing.sqlite in the current directory).
+            Every command takes --store LOCATION: a SQLite file (a bare path or sqlite:PATH) or a PostgreSQL
+            database (postgres://USER:PASSWORD@HOST:PORT/DATABASE), else $CHRONICLE_STORE, else
+            order-processing.sqlite in the current directory.
 
             Examples:
               order-processing demo --orders 500 --failure-rate 0.2
+              order-processing demo --store postgres://shop:secret@localhost:5432/shop
               order-processing seed
               order-processing serve --service saga
               order-processing place --customer ada --item TEA-GREEN:2 --item MUG-BLUE:1
@@ -32,17 +34,10 @@ struct OrderProcessingCommand: AsyncParsableCommand {
         ] + ChronicleCommands.storeCommands(projections: ShopProjections.self))
 }
 
-/// The sample's read models, for the embedded `projections`, `stats` and `dlq` commands.
+/// The sample's read models, for the embedded `projections`, `stats` and `dlq`
+/// commands: on a SQLite or a PostgreSQL store, in the store's own database.
 enum ShopProjections: ProjectionCatalog {
-    static func projections(in store: SQLiteEventStore) async throws -> [any RunnableProjection] {
-        ShopServices.projections(store: store, registry: try ShopRegistry.make())
+    static func projections(in store: any EventStore) async throws -> [any RunnableProjection] {
+        try ShopServices.projections(store: store, registry: try ShopRegistry.make())
     }
-}
-
-/// The store option every command shares.
-struct ShopOptions: ParsableArguments {
-    static let defaultStore = "order-processing.sqlite"
-
-    @Option(name: .long, help: "The SQLite store file.")
-    var store: String = ShopOptions.defaultStore
 }

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Chronicle
 import ChronicleCLI
-import ChronicleSQLite
 import Foundation
-import GRDB
 import OrderDomain
 
 /// `order-processing orders [--status S] [--json]`: the order summary read model.
@@ -37,18 +35,19 @@ struct OrdersCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard FileManager.default.fileExists(atPath: options.store) else {
-            throw CommandError(.failure, "no store at '\(options.store)'; run 'order-processing demo' first")
+        let location = try options.location()
+        if location.scheme == "sqlite", !FileManager.default.fileExists(atPath: location.address) {
+            throw CommandError(.failure, "no store at '\(location.address)'; run 'order-processing demo' first")
         }
-        let store = try await SQLiteEventStore(path: options.store)
-        defer { try? store.close() }
-        let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0))
+        let opened = try await options.open(.existing)
+        defer { opened.close() }
+        let shop = try ShopServices(store: opened.store, gateway: FlakyPaymentGateway(failureRate: 0))
         do {
             try await shop.projectionRunner().catchUp()
-        } catch let error as ProjectionError where error.code == .busy {
+        } catch let error as ProjectionError where error.code == .busy || error.code == .leaseHeld {
             // A running `serve --service projections` holds them: it keeps them current.
         }
-        let rows = try await OrderSummaryQuery(store: store).orders(status: status, limit: limit)
+        let rows = try await OrderSummaryQuery(storage: shop.storage).orders(status: status, limit: limit)
         if json {
             let data = try JSONSerialization.data(withJSONObject: rows.map(\.json), options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))

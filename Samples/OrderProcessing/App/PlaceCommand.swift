@@ -1,7 +1,6 @@
 import ArgumentParser
 import Chronicle
 import ChronicleCLI
-import ChronicleSQLite
 import OrderDomain
 
 /// `order-processing place --customer C --item SKU:QTY ...`
@@ -29,11 +28,11 @@ struct PlaceCommand: AsyncParsableCommand {
 
     func run() async throws {
         let lines = try items.map(Self.parseItem)
-        let store = try await SQLiteEventStore(path: options.store)
-        let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0))
+        let opened = try await options.open(.createIfMissing)
+        defer { opened.close() }
+        let shop = try ShopServices(store: opened.store, gateway: FlakyPaymentGateway(failureRate: 0))
         let id = try await shop.ordering.place(customer: customer, items: lines)
         print("order \(id) placed")
-        try store.close()
     }
 
     static func parseItem(_ text: String) throws -> (sku: String, quantity: Int) {

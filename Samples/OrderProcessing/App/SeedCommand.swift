@@ -1,10 +1,9 @@
 import ArgumentParser
 import Chronicle
 import ChronicleCLI
-import ChronicleSQLite
 import OrderDomain
 
-/// `order-processing seed [--orders N] [--store PATH]`
+/// `order-processing seed [--orders N] [--store LOCATION]`
 struct SeedCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
@@ -28,10 +27,10 @@ struct SeedCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try await SQLiteEventStore(path: options.store)
-        let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0))
+        let opened = try await options.open(.createIfMissing)
+        defer { opened.close() }
+        let shop = try ShopServices(store: opened.store, gateway: FlakyPaymentGateway(failureRate: 0))
         let stocked = try await shop.seed(forOrders: orders)
         print(stocked.isEmpty ? "already seeded" : "stocked \(stocked.count) products: \(stocked.joined(separator: ", "))")
-        try store.close()
     }
 }

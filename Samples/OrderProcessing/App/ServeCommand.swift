@@ -1,11 +1,10 @@
 import ArgumentParser
 import Chronicle
 import ChronicleCLI
-import ChronicleSQLite
 import Foundation
 import OrderDomain
 
-/// `order-processing serve --service NAME [--store PATH]`
+/// `order-processing serve --service NAME [--store LOCATION]`
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -49,15 +48,16 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let service = ShopServices.Service(rawValue: service)!
-        let store = try await SQLiteEventStore(path: options.store)
+        let opened = try await options.open(.createIfMissing)
+        defer { opened.close() }
         var settings = ServiceSettings()
         settings.paymentDeadline = gateway.deadline
         settings.leaseDuration = .milliseconds(Int(leaseSeconds * 1_000))
         let shop = try ShopServices(
-            store: store,
+            store: opened.store,
             gateway: gateway.gateway,
             settings: settings)
-        print("serving \(service.rawValue) on \(options.store) (process \(getpid()))")
+        print("serving \(service.rawValue) on \(opened.location) (process \(getpid()))")
         fflush(nil)
         _ = try await Interruption.run {
             _ = try await shop.running([service]) {
@@ -66,6 +66,5 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         print("stopped \(service.rawValue)")
-        try store.close()
     }
 }

@@ -1,13 +1,12 @@
 public import Chronicle
-public import ChronicleSQLite
-public import GRDB
 internal import Foundation
 
 /// The notifications service: when an order ends (`OrderConfirmed` or
 /// `OrderCancelled` on `orders`) it records one `CustomerNotified` (stream
 /// `notification-<orderId>`, published to `notifications`); the mailer, an inbox
 /// consumer of `notifications`, sends each exactly once by writing it to the
-/// `sent_notifications` table in the same transaction as its inbox entry.
+/// `sent_notifications` table in the same transaction as its inbox entry
+/// (``ShopStorage/mailer(registry:)``, one per backend).
 public struct NotificationsService: Sendable {
     public static let groupName = "notifications"
     public static let mailerGroupName = "mailer"
@@ -54,34 +53,6 @@ public struct NotificationsService: Sendable {
     /// The mailer's consumer group.
     public static func mailerGroup(_ settings: ServiceSettings) throws -> ConsumerGroup {
         try settings.group(mailerGroupName, topics: [ShopTopics.notifications])
-    }
-
-    /// The mailer: writes each `CustomerNotified` to `sent_notifications`, exactly once.
-    public static func mailer(store: SQLiteEventStore, registry: EventTypeRegistry) -> SQLiteInbox {
-        store.inbox(prepare: { db in try createTable(db) }) { message, db in
-            guard let notified = try registry.decode(message.record) as? CustomerNotified else { return }
-            // A primary key: a second send of one order's notification would fail loudly.
-            try db.execute(
-                sql: """
-                    INSERT INTO sent_notifications (order_id, customer, kind, text, reason, sent_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    notified.orderId, notified.customer, notified.kind.rawValue, notified.text, notified.reason,
-                    message.record.recordedAt.formatted(.iso8601),
-                ])
-        }
-    }
-
-    /// Creates `sent_notifications` if it is missing.
-    public static func createTable(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE IF NOT EXISTS sent_notifications (
-                    order_id TEXT PRIMARY KEY NOT NULL, customer TEXT NOT NULL, kind TEXT NOT NULL,
-                    text TEXT NOT NULL, reason TEXT, sent_at TEXT NOT NULL
-                )
-                """)
     }
 }
 

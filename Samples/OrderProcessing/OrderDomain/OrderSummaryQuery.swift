@@ -1,8 +1,11 @@
 public import ChronicleSQLite
-internal import Chronicle
-internal import GRDB
 
-/// Reads the order-summary and sales read models.
+/// Reads the read models (order summary, sales by product, stock levels) of
+/// either backend, through its ``ShopStorage``.
+///
+/// ```swift
+/// let confirmed = try await OrderSummaryQuery(storage: shop.storage).orders(status: "confirmed", limit: 20)
+/// ```
 public struct OrderSummaryQuery: Sendable {
     public struct Row: Sendable, Hashable {
         public let orderId: String
@@ -34,56 +37,36 @@ public struct OrderSummaryQuery: Sendable {
         public let orders: Int
     }
 
-    let store: SQLiteEventStore
+    public struct StockLevel: Sendable, Hashable {
+        public let sku: String
+        public let onHand: Int
+        public let reserved: Int
+        public var available: Int { onHand - reserved }
+    }
 
-    public init(store: SQLiteEventStore) { self.store = store }
+    /// The storage whose tables it reads.
+    public let storage: any ShopStorage
 
+    /// Reads the read models of a shop's storage (either backend).
+    public init(storage: any ShopStorage) { self.storage = storage }
+
+    /// Reads the read models in a SQLite store's file.
+    public init(store: SQLiteEventStore) { storage = SQLiteShopStorage(store) }
+
+    /// Orders of the order summary, oldest first; only those with `status` unless it is `nil`.
     public func orders(status: String?, limit: Int) async throws -> [Row] {
-        try await store.read { db in
-            try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT order_id, customer, status, total_cents, item_count, placed_at, updated_at FROM order_summary
-                    WHERE (?1 IS NULL OR status = ?1) ORDER BY placed_at, order_id LIMIT ?2
-                    """, arguments: [status, limit]
-            ).map { row in
-                Row(
-                    orderId: row[0], customer: row[1], status: row[2], totalCents: row[3], itemCount: row[4],
-                    placedAt: row[5], updatedAt: row[6])
-            }
-        }
+        try await storage.orders(status: status, limit: limit)
     }
 
     /// One order's summary, or `nil` when the read model has no such order.
-    public func order(_ orderId: String) async throws -> Row? {
-        try await store.read { db in
-            try GRDB.Row.fetchOne(
-                db,
-                sql: """
-                    SELECT order_id, customer, status, total_cents, item_count, placed_at, updated_at FROM order_summary
-                    WHERE order_id = ?
-                    """, arguments: [orderId]
-            ).map { row in
-                Row(
-                    orderId: row[0], customer: row[1], status: row[2], totalCents: row[3], itemCount: row[4],
-                    placedAt: row[5], updatedAt: row[6])
-            }
-        }
-    }
+    public func order(_ orderId: String) async throws -> Row? { try await storage.order(orderId) }
 
-    public func totalsByStatus() async throws -> [StatusTotal] {
-        try await store.read { db in
-            try GRDB.Row.fetchAll(
-                db, sql: "SELECT status, count(*), sum(total_cents) FROM order_summary GROUP BY status ORDER BY status"
-            ).map { StatusTotal(status: $0[0], orders: $0[1], totalCents: $0[2]) }
-        }
-    }
+    /// Orders and their value per status.
+    public func totalsByStatus() async throws -> [StatusTotal] { try await storage.totalsByStatus() }
 
-    public func salesByProduct() async throws -> [ProductSales] {
-        try await store.read { db in
-            try GRDB.Row.fetchAll(
-                db, sql: "SELECT sku, units_sold, revenue_cents, orders FROM sales_by_product ORDER BY revenue_cents DESC, sku"
-            ).map { ProductSales(sku: $0[0], unitsSold: $0[1], revenueCents: $0[2], orders: $0[3]) }
-        }
-    }
+    /// Units, orders and revenue per product, best-selling first.
+    public func salesByProduct() async throws -> [ProductSales] { try await storage.salesByProduct() }
+
+    /// Units on hand and reserved per product.
+    public func stockLevels() async throws -> [StockLevel] { try await storage.stockLevels() }
 }

@@ -1,7 +1,5 @@
 public import Chronicle
-internal import GRDB
 internal import Foundation
-internal import ChronicleSQLite
 
 /// The demo: stock in, `orders` orders placed from concurrent tasks, every
 /// service running in this process until each order is confirmed or cancelled,
@@ -119,23 +117,12 @@ public struct ShopDemo: Sendable {
 
     /// Settled and notified orders of this run, from the read model and the mailer's table.
     static func progress(run: String, placed: Int, shop: ShopServices) async throws -> Progress {
-        try await shop.store.read { db in
-            var progress = Progress(placed: placed)
-            guard try db.tableExists("order_summary"), try db.tableExists("sent_notifications") else { return progress }
-            let statuses = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT status, count(*) FROM order_summary WHERE order_id LIKE ?1 || '-%'
-                    AND status IN ('confirmed', 'cancelled') GROUP BY status
-                    """, arguments: [run])
-            for row in statuses {
-                if row[0] as String == "confirmed" { progress.confirmed = row[1] } else { progress.cancelled = row[1] }
-            }
-            progress.notified =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM sent_notifications WHERE order_id LIKE ?1 || '-%'", arguments: [run]) ?? 0
-            return progress
-        }
+        let counts = try await shop.storage.orderCounts(orderIdPrefix: "\(run)-")
+        var progress = Progress(placed: placed)
+        progress.confirmed = counts["confirmed"] ?? 0
+        progress.cancelled = counts["cancelled"] ?? 0
+        progress.notified = try await shop.storage.sentNotificationCount(orderIdPrefix: "\(run)-")
+        return progress
     }
 
     /// Whether every group has handled everything published so far: no lag in
@@ -149,22 +136,16 @@ public struct ShopDemo: Sendable {
     }
 
     static func outcome(run: String, shop: ShopServices) async throws -> (confirmed: Int, cancelled: Int, reasons: [String: Int]) {
-        try await shop.store.read { db in
-            var confirmed = 0, cancelled = 0
-            var reasons: [String: Int] = [:]
-            guard try db.tableExists("sent_notifications") else { return (0, 0, [:]) }
-            for row in try Row.fetchAll(
-                db, sql: "SELECT kind, reason FROM sent_notifications WHERE order_id LIKE ?1 || '-%'", arguments: [run])
-            {
-                if row[0] as String == CustomerNotified.Kind.confirmation.rawValue {
-                    confirmed += 1
-                } else {
-                    cancelled += 1
-                    let reason = (row[1] as String?) ?? ""
-                    reasons[String(reason.split(separator: ":").first ?? ""), default: 0] += 1
-                }
+        var confirmed = 0, cancelled = 0
+        var reasons: [String: Int] = [:]
+        for sent in try await shop.storage.sentNotifications(orderIdPrefix: "\(run)-") {
+            if sent.kind == .confirmation {
+                confirmed += 1
+            } else {
+                cancelled += 1
+                reasons[String((sent.reason ?? "").split(separator: ":").first ?? ""), default: 0] += 1
             }
-            return (confirmed, cancelled, reasons)
         }
+        return (confirmed, cancelled, reasons)
     }
 }

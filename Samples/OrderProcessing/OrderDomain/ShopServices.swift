@@ -1,5 +1,6 @@
 public import Chronicle
-public import ChronicleSQLite
+internal import ChroniclePostgres
+internal import ChronicleSQLite
 internal import Foundation
 public import Logging
 
@@ -7,8 +8,12 @@ public import Logging
 /// the read models, each runnable alone (one process per service) or all
 /// together (the demo).
 ///
+/// The services and the saga work on any `EventStore`; the read models and the
+/// mailer's table live in the store's own database, through the
+/// ``ShopStorage`` of its backend (SQLite or PostgreSQL).
+///
 /// ```swift
-/// let store = try await SQLiteEventStore(path: "shop.sqlite")
+/// let store = try await SQLiteEventStore(path: "shop.sqlite")   // or PostgresEventStore(url: "postgres://…")
 /// let shop = try ShopServices(store: store, gateway: FlakyPaymentGateway(failureRate: 0.2))
 /// try await shop.seed(forOrders: 100)
 /// let consumers = try ShopServices.Service.allCases.flatMap { try shop.consumers(for: $0) }
@@ -19,7 +24,8 @@ public struct ShopServices: Sendable {
         case orders, payments, inventory, notifications, saga, projections
     }
 
-    public let store: SQLiteEventStore
+    /// The read models, the mailer's table and their queries, in the store's database.
+    public let storage: any ShopStorage
     public let registry: EventTypeRegistry
     public let bus: EventBus
     public let settings: ServiceSettings
@@ -29,20 +35,43 @@ public struct ShopServices: Sendable {
     public let notifications: NotificationsService
     public let checkout: CheckoutService
 
+    /// The shared store.
+    public var store: any EventStore { storage.store }
+
+    /// The services on a SQLite or PostgreSQL store (see ``storage(for:)``).
+    ///
     /// - Parameters:
     ///   - store: The shared store.
     ///   - gateway: The payment gateway the payments service calls.
     ///   - settings: The groups' settings and the payment deadline.
     ///   - logger: The bus's logger.
+    /// - Throws: `EventStoreError` (`invalidArgument`) for a store of another
+    ///   backend; the registry's errors.
     public init(
-        store: SQLiteEventStore, gateway: any PaymentGateway, settings: ServiceSettings = ServiceSettings(),
+        store: some EventStore, gateway: any PaymentGateway, settings: ServiceSettings = ServiceSettings(),
+        logger: Logger = Logger(label: "order-processing")
+    ) throws {
+        try self.init(storage: Self.storage(for: store), gateway: gateway, settings: settings, logger: logger)
+    }
+
+    /// The services on a storage of your choosing.
+    ///
+    /// - Parameters:
+    ///   - storage: The store and the shop's tables in its database.
+    ///   - gateway: The payment gateway the payments service calls.
+    ///   - settings: The groups' settings and the payment deadline.
+    ///   - logger: The bus's logger.
+    /// - Throws: The registry's errors.
+    public init(
+        storage: any ShopStorage, gateway: any PaymentGateway, settings: ServiceSettings = ServiceSettings(),
         logger: Logger = Logger(label: "order-processing")
     ) throws {
         let registry = try ShopRegistry.make()
-        self.store = store
+        let store = storage.store
+        self.storage = storage
         self.registry = registry
         self.settings = settings
-        bus = store.bus(logger: logger)
+        bus = storage.bus(logger: logger)
         ordering = try OrdersService(store: store, registry: registry)
         payments = try PaymentsService(store: store, registry: registry, gateway: gateway)
         inventory = try InventoryService(store: store, registry: registry)
@@ -50,19 +79,31 @@ public struct ShopServices: Sendable {
         checkout = try CheckoutService(store: store, registry: registry, paymentDeadline: settings.paymentDeadline)
     }
 
+    /// The shop's storage for a store: its tables in the store's own database.
+    ///
+    /// ```swift
+    /// let storage = try ShopServices.storage(for: try await PostgresEventStore(url: url))
+    /// ```
+    ///
+    /// - Parameter store: A `SQLiteEventStore` or a `PostgresEventStore`.
+    /// - Returns: ``SQLiteShopStorage`` or ``PostgresShopStorage``.
+    /// - Throws: `EventStoreError` (`invalidArgument`) for a store of another backend.
+    public static func storage(for store: any EventStore) throws -> any ShopStorage {
+        if let sqlite = store as? SQLiteEventStore { return SQLiteShopStorage(sqlite) }
+        if let postgres = store as? PostgresEventStore { return PostgresShopStorage(postgres) }
+        throw EventStoreError.invalidArgument(
+            "the order-processing sample keeps its read models in SQLite or PostgreSQL, not in a \(type(of: store))")
+    }
+
     /// The read models, each applied exactly once in the store's database.
-    public static func projections(store: SQLiteEventStore, registry: EventTypeRegistry) -> [any RunnableProjection] {
-        [
-            store.exactlyOnce(OrderSummaryProjection(registry: registry)),
-            store.exactlyOnce(SalesByProductProjection(registry: registry)),
-            store.exactlyOnce(StockLevelsProjection(registry: registry)),
-        ]
+    public static func projections(store: some EventStore, registry: EventTypeRegistry) throws -> [any RunnableProjection] {
+        try storage(for: store).projections(registry: registry)
     }
 
     /// A runner for the read models (its lease keeps one process at a time on each).
     public func projectionRunner(leaseDuration: Duration? = nil) throws -> ProjectionRunner {
         try ProjectionRunner(
-            store: store, projections: Self.projections(store: store, registry: registry), batchSize: 1_000,
+            store: store, projections: storage.projections(registry: registry), batchSize: 1_000,
             leaseSettings: LeaseSettings(duration: leaseDuration ?? settings.leaseDuration))
     }
 
@@ -86,11 +127,10 @@ public struct ShopServices: Sendable {
             return [bus.consumer(try InventoryService.group(settings)) { try await inventory.handle($0) }]
         case .notifications:
             let notifications = notifications
+            let mailer = storage.mailer(registry: registry)
             return [
                 bus.consumer(try NotificationsService.group(settings)) { try await notifications.handle($0) },
-                bus.consumer(
-                    try NotificationsService.mailerGroup(settings),
-                    inbox: NotificationsService.mailer(store: store, registry: registry)),
+                bus.consumer(try NotificationsService.mailerGroup(settings), inbox: mailer),
             ]
         case .saga:
             let checkout = checkout
