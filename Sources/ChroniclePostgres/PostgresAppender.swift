@@ -115,6 +115,7 @@ enum PostgresAppender {
     /// expectations hold, and inserts them all in one statement. Returns the
     /// results of the requests it wrote; the others need the careful path.
     private static func batch(_ requests: [Request], in database: PostgresDatabase) async throws -> [(Int, [AppendResult])] {
+        if let settled = try await expectedBatch(requests, in: database) { return settled }
         var names = Set<String>()
         for request in requests {
             for part in request.appends where !(part.expectedVersion == .noStream && requests.count == 1) {
@@ -145,6 +146,80 @@ enum PostgresAppender {
             return planned.map { ($0.0, $0.1.map { $0.result(base: 0) }) }
         }
         let base = try await insert(rows, in: database, connection: nil)
+        return planned.map { ($0.0, $0.1.map { $0.result(base: base) }) }
+    }
+
+    /// The fast path's fast path, when every part states the version it expects
+    /// (`.noStream` or `.exactly`, as the aggregate repository always does):
+    /// versions are planned from the expectations and checked in the insert's
+    /// own statement, one round trip instead of two. Returns nil, having written
+    /// nothing, when a part has a looser expectation or a stream is not at the
+    /// version expected (the caller then reads the versions).
+    ///
+    /// The check runs on the statement's snapshot, taken before the append lock:
+    /// it may be stale, but only towards "at the expected version" while another
+    /// writer has since appended, and that writer's event holds the version this
+    /// batch would write next, so the insert fails on (stream, version) and
+    /// nothing is stored. A stream can never be behind its expectation unseen.
+    private static func expectedBatch(_ requests: [Request], in database: PostgresDatabase) async throws -> [(Int, [AppendResult])]? {
+        func stated(_ expected: ExpectedVersion) -> Int64? {
+            switch expected {
+            case .noStream: 0
+            case .exactly(let version): version
+            case .any, .streamExists: nil
+            }
+        }
+        var versions: [String: Int64] = [:]
+        var checked: [(stream: String, version: Int64)] = []
+        var rows = Rows()
+        var planned: [(Int, [Planned])] = []
+        requestLoop: for (index, request) in requests.enumerated() {
+            var tentative = versions
+            var newlyChecked: [(stream: String, version: Int64)] = []
+            var results: [Planned] = []
+            var rowsOfRequest = Rows()
+            for (part, events) in zip(request.appends, request.prepared) {
+                guard let expected = stated(part.expectedVersion) else { return nil }
+                let name = part.stream.description
+                if let current = tentative[name] {
+                    // A conflict within the batch: this request takes the careful path.
+                    guard current == expected else { continue requestLoop }
+                } else {
+                    newlyChecked.append((name, expected))
+                }
+                let result = rowsOfRequest.plan(part, events: events, after: expected)
+                results.append(result)
+                tentative[name] = result.version
+            }
+            versions = tentative
+            checked += newlyChecked
+            let shift = Int64(rows.ids.count)
+            rows.append(rowsOfRequest)
+            planned.append((index, results.map { $0.shifted(by: shift) }))
+        }
+        guard !rows.ids.isEmpty else { return nil }
+        let now = PostgresTime.microseconds(Date())
+        let checkStreams = checked.map(\.stream)
+        let checkVersions = checked.map(\.version)
+        let query: PostgresQuery = """
+            SELECT CASE WHEN (
+                SELECT bool_and(coalesce(last.version, 0) = expected.version)
+                FROM unnest(\(checkStreams)::text[], \(checkVersions)::bigint[]) AS expected(stream, version)
+                LEFT JOIN LATERAL (
+                    SELECT version FROM chronicle_events WHERE stream = expected.stream COLLATE "C"
+                    ORDER BY version DESC LIMIT 1
+                ) AS last ON true
+            ) THEN chronicle_append_events(\(rows.streams), \(rows.versions), \(rows.categories), \(rows.ids), \
+            \(rows.types), \(rows.schemaVersions), \(rows.data), \(rows.metadata), \(now)) END
+            """
+        let base: Int64? = try await database.withConnection { connection in
+            var base: Int64?
+            for try await value in try await connection.query(query, logger: database.logger).decode(Int64?.self) {
+                base = value
+            }
+            return base
+        }
+        guard let base else { return nil }
         return planned.map { ($0.0, $0.1.map { $0.result(base: base) }) }
     }
 
