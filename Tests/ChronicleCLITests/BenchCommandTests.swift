@@ -31,7 +31,22 @@ struct BenchCommandTests {
         let settings = try #require(object["settings"] as? [String: Any])
         #expect(settings["durability"] as? String == "full")
         #expect(settings["scale"] as? Double == 0.01)
+        #expect(settings["writers"] as? Int == 16)
         #expect(settings["build"] as? String != nil)
+    }
+
+    @Test func writersSetHowManyTasksAppendAtOnce() async throws {
+        let run = try await ChronicleProcess.run([
+            "bench", "--scale", "0.01", "--json", "--workload", "append-concurrent", "--writers", "3",
+        ])
+        #expect(run.status == 0, "\(run)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run)")
+        let settings = try #require(object["settings"] as? [String: Any])
+        #expect(settings["writers"] as? Int == 3)
+        // 200 events at this scale, split over 3 tasks of 66 appends each.
+        let figures = try #require(object["append-concurrent"] as? [String: Any], "\(run)")
+        #expect(figures["events"] as? Int == 198)
     }
 
     @Test func aTableForChosenWorkloadsAtNormalDurability() async throws {
@@ -96,6 +111,9 @@ struct BenchCommandTests {
         #expect(scale.status == 2, "\(scale)")
         let durability = try await ChronicleProcess.run(["bench", "--durability", "off"])
         #expect(durability.status == 2, "\(durability)")
+        let writers = try await ChronicleProcess.run(["bench", "--writers", "0"])
+        #expect(writers.status == 2, "\(writers)")
+        #expect(writers.standardError.contains("--writers must be 1 to 256, got 0"), "\(writers)")
 
         let directory = try TemporaryDirectory()
         let existing = directory.path("mine.sqlite")

@@ -4,6 +4,15 @@
 /// lead to the oldest request that arrived meanwhile. A call that finds no
 /// leader leads at once, so an uncontended call costs no hop and no wait.
 ///
+/// **Gathering.** When a batch's callers get their outcomes they usually call
+/// again at once, but the first of them to arrive would lead a batch of one
+/// while the rest queue behind it, and batches would alternate small and
+/// large. So a leader that finds fewer requests waiting than the previous
+/// batch held yields to the other tasks ready to run (at most
+/// `maximumGatheringYields` times, and only while each yield brought more
+/// requests) before it takes the batch. It never sleeps: a caller alone, or
+/// after a batch of one, leads at once.
+///
 /// The store decides what a batch is (one transaction, each request with its
 /// own outcome); this type only decides who writes what, and when.
 ///
@@ -30,6 +39,8 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
         var leading = false
         var waiting: [Waiter] = []
         var statistics = Statistics()
+        /// How many requests the last batch took.
+        var lastBatch = 0
     }
 
     /// How much coalescing happened, for tests and diagnostics.
@@ -41,6 +52,9 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
         /// The largest batch.
         package var largestBatch = 0
     }
+
+    /// The most times a leader yields to let the previous batch's callers call again.
+    static var maximumGatheringYields: Int { 4 }
 
     private let state = Locked(State())
     private let maximumBatch: Int
@@ -94,6 +108,7 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
     }
 
     private func lead(_ own: Request) async throws -> Output {
+        await gather()
         let followers = state.withLock { state -> [Waiter] in
             var total = weight(own)
             var count = 0
@@ -103,6 +118,7 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
                 count += 1
             }
             defer { state.waiting.removeFirst(count) }
+            state.lastBatch = count + 1
             state.statistics.batches += 1
             state.statistics.requests += count + 1
             state.statistics.largestBatch = max(state.statistics.largestBatch, count + 1)
@@ -121,5 +137,17 @@ package final class GroupCommitQueue<Request: Sendable, Output: Sendable>: Senda
         }
         next?.continuation.resume(returning: .lead)
         return try outcomes[0].get()
+    }
+
+    /// Yields while fewer requests wait than the last batch took and each
+    /// yield brings more (see the type's documentation).
+    private func gather() async {
+        var before = -1
+        for _ in 0..<Self.maximumGatheringYields {
+            let (waiting, last) = state.withLock { ($0.waiting.count, $0.lastBatch) }
+            guard waiting + 1 < last, waiting > before else { return }
+            before = waiting
+            await Task.yield()
+        }
     }
 }

@@ -84,9 +84,9 @@ enum BenchAppendWorkloads {
         }
     }
 
-    /// 16 tasks at once, each appending single events to its own order.
+    /// `--writers` tasks (16) at once, each appending single events to its own order.
     static func concurrent(_ bench: BenchContext) async throws -> BenchResult {
-        let tasks = 16
+        let tasks = bench.writers
         let perTask = max(1, bench.count(20_000) / tasks)
         return try await bench.withFreshStore { opened in
             let store = opened.events

@@ -34,6 +34,7 @@ struct BenchCommand: AsyncParsableCommand {
               chronicle bench --durability normal --workload append-single append-stream
               chronicle bench --scale 0.1 --json | jq '."append-concurrent".events_per_s'
               chronicle bench --workload append-batch bus-throughput
+              chronicle bench --workload append-concurrent --writers 8
               chronicle bench --store sqlite:/mnt/ssd/bench.sqlite
               chronicle bench --store postgres://bench:secret@db.internal/chronicle_bench
             """))
@@ -56,6 +57,11 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Multiplies every count: 0.01 for a quick check, 1 for the figures.", valueName: "factor"))
     var scale: Double = 1
 
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("How many tasks append at once in append-concurrent (1 to 256).", valueName: "count"))
+    var writers: Int = 16
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
@@ -70,10 +76,11 @@ struct BenchCommand: AsyncParsableCommand {
             throw CommandError(.badInput, "--durability must be \(choices), got '\(self.durability)'")
         }
         guard scale > 0, scale <= 100 else { throw CommandError(.badInput, "--scale must be above 0 and at most 100, got \(scale)") }
-        let bench = BenchContext(scale: scale, backend: backend, durability: durability, location: location)
+        guard (1...256).contains(writers) else { throw CommandError(.badInput, "--writers must be 1 to 256, got \(writers)") }
+        let bench = BenchContext(scale: scale, writers: writers, backend: backend, durability: durability, location: location)
         var settings = BenchSettings(
             store: description, backend: backend, engineVersion: await backend.engineVersion(at: location),
-            durability: durability, scale: scale)
+            durability: durability, scale: scale, writers: writers)
         let out = TextOutput.standardOutput
         let err = TextOutput.standardError
         if settings.build == "debug" {

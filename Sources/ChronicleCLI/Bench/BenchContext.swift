@@ -6,6 +6,8 @@ internal import Foundation
 struct BenchContext: Sendable {
     /// Multiplies every count (0.01 for a quick check).
     let scale: Double
+    /// How many tasks append at once in `append-concurrent`.
+    let writers: Int
     /// The backend whose stores are measured.
     let backend: any StoreBenchmarking
     /// The durability of every store, one of the backend's.

@@ -9,6 +9,8 @@ struct BenchSettings: Sendable {
     /// The backend's name (`SQLite`), printed before its engine version.
     let backendName: String
     let scale: Double
+    /// How many tasks append at once in `append-concurrent`.
+    let writers: Int
     /// `"release"` or `"debug"`: figures of a debug build mean little.
     let build: String
     /// The version of the backend's database engine.
@@ -19,8 +21,9 @@ struct BenchSettings: Sendable {
     /// The same after the last workload (set when the run ends).
     var loadAfter: [Double] = []
 
-    init(store: String, backend: any StoreBenchmarking, engineVersion: String?, durability: String, scale: Double) {
+    init(store: String, backend: any StoreBenchmarking, engineVersion: String?, durability: String, scale: Double, writers: Int) {
         self.store = store
+        self.writers = writers
         self.durability = durability
         self.scale = scale
         #if DEBUG
@@ -44,6 +47,7 @@ struct BenchSettings: Sendable {
     var json: JSONValue {
         .object([
             ("store", .string(store)), ("durability", .string(durability)), ("scale", .double(scale)),
+            ("writers", .int(Int64(writers))),
             ("build", .string(build)), (backendName.lowercased(), .string(engineVersion)), ("processors", .int(Int64(processors))),
             ("load_average_before", .array(loadBefore.map(JSONValue.double))),
             ("load_average_after", .array(loadAfter.map(JSONValue.double))),
@@ -54,6 +58,6 @@ struct BenchSettings: Sendable {
     var text: String {
         let load = loadBefore.map { String(format: "%.2f", $0) }.joined(separator: " ")
         return "store: \(store); durability \(durability); scale \(scale == scale.rounded() ? String(Int(scale)) : String(scale)); "
-            + "\(build) build; \(backendName) \(engineVersion); \(processors) processors; load average \(load)"
+            + "\(writers) writers; \(build) build; \(backendName) \(engineVersion); \(processors) processors; load average \(load)"
     }
 }

@@ -25,7 +25,7 @@ enum BenchWorkload: String, CaseIterable, Sendable {
         case .appendSingle: return "10,000 new orders, one event each, one append each"
         case .appendStream: return "one order, 10,000 events, one append per event with its expected version"
         case .appendBatch: return "1,000 new orders, 10 events each in one append"
-        case .appendConcurrent: return "16 tasks, each appending single events to its own order, 20,000 in all"
+        case .appendConcurrent: return "--writers tasks (16), each appending single events to its own order, 20,000 in all"
         case .load: return "load (replay) a 1,000-event order: median of 50 loads"
         case .loadSnapshot: return "the same order loaded from a snapshot at its last version: median of 50"
         case .replayAll: return "read and decode the whole log (30,000 events) in order into typed events"
