@@ -2,7 +2,8 @@ internal import Foundation
 internal import Logging
 
 /// What the partitions of one running member share: the bus, the group, the
-/// handler, the circuit breaker, the concurrency gate, metrics and statistics.
+/// handler, the circuit breaker, the concurrency gate, the log reader, metrics
+/// and statistics.
 final class ConsumerRuntime: Sendable {
     let bus: EventBus
     let group: ConsumerGroup
@@ -10,6 +11,7 @@ final class ConsumerRuntime: Sendable {
     let breaker: CircuitBreaker
     let gate: ConcurrencyGate
     let metrics: BusMetrics
+    let reader: MemberLogReader
     let logger: Logger
     private let counters = Locked(BusStatistics())
     /// Messages read but not yet handled, per owned partition (the backlog in memory).
@@ -22,6 +24,7 @@ final class ConsumerRuntime: Sendable {
         breaker = CircuitBreaker(policy: group.circuitBreaker)
         gate = ConcurrencyGate(bounds: group.concurrency)
         metrics = BusMetrics(group: group.name)
+        reader = MemberLogReader(store: bus.store, limit: max(1, group.batchSize))
         var logger = bus.logger
         logger[metadataKey: "group"] = "\(group.name)"
         logger[metadataKey: "member"] = "\(group.member)"

@@ -6,7 +6,8 @@ internal import CoreMetrics
 /// while its lease is held.
 ///
 /// It reads one page per lane at a time (at most ``ConsumerGroup/batchSize``
-/// messages in memory), obeys the visibility rule (the complete position is read
+/// messages in memory; the member's partitions share each page read, see
+/// ``MemberLogReader``), obeys the visibility rule (the complete position is read
 /// before each page, and only messages at or below it are delivered), retries a
 /// failing message in place (per-stream order), and saves each lane's checkpoint
 /// after a run of handled messages, when idle and when it stops. Handlers run in
@@ -82,12 +83,17 @@ final class PartitionWorker: Sendable {
         var lastSave = ContinuousClock.now
         var complete = GlobalPosition.none
         var completeRead = ContinuousClock.now - .seconds(1)
+        // A complete position read (by this worker or another of the member) before this is stale.
+        var wokeAt = ContinuousClock.now
         do {
             while true {
                 try Task.checkCancellation()
                 try keeper.ensureHeld()
-                if ContinuousClock.now - completeRead >= Self.recheckInterval {
-                    complete = try await bus.store.completePosition()
+                let now = ContinuousClock.now
+                if now - completeRead >= Self.recheckInterval {
+                    let read = try await runtime.reader.completePosition(
+                        readAtOrAfter: max(now - Self.recheckInterval, wokeAt))
+                    complete = max(complete, read)
                     completeRead = .now
                 }
                 guard let lane = try await nextLane(&lanes, complete: complete) else {
@@ -96,6 +102,7 @@ final class PartitionWorker: Sendable {
                     lag.record(0)
                     runtime.setBacklog(0, partition: partition)
                     try await bus.store.waitForAppends(after: complete)
+                    wokeAt = .now
                     completeRead = .now - .seconds(1)
                     continue
                 }
@@ -134,12 +141,9 @@ final class PartitionWorker: Sendable {
         for index in lanes.indices {
             if lanes[index].hasPending { return index }
             while !lanes[index].hasPending, lanes[index].read < complete {
-                let from = lanes[index].read.next
-                let page = try await bus.store.readAll(from: from, limit: group.batchSize, filter: lanes[index].filter)
-                let deliverable = page.prefix { $0.position <= complete }
-                let full = deliverable.count == group.batchSize
-                let through = full ? deliverable[deliverable.endIndex - 1].position : complete
-                lanes[index].take(deliverable, through: through, partition: partition, of: group.partitions)
+                // Read once for every partition of this member (see MemberLogReader).
+                let page = try await runtime.reader.page(of: lanes[index], after: lanes[index].read, complete: complete)
+                lanes[index].take(page.records, through: page.through, partition: partition, of: group.partitions)
             }
             runtime.setBacklog(lanes.reduce(0) { $0 + $1.waiting }, partition: partition)
             if lanes[index].hasPending { return index }
