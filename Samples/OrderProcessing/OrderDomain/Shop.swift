@@ -33,7 +33,9 @@ public struct Shop: Sendable {
         options.maximumRetries = 5
         orders = try AggregateRepository<Order>(store: store, registry: registry, options: options)
         var stockOptions = AggregateRepository<StockItem>.Options()
-        stockOptions.maximumRetries = 20
+        // Every order touches the same few products: conflicts are common, retry them
+        // (20 retries ran out for one of 40 concurrent orders of one product on a loaded machine).
+        stockOptions.maximumRetries = 100
         stock = try AggregateRepository<StockItem>(store: store, registry: registry, options: stockOptions)
     }
 
