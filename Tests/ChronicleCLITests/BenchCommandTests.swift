@@ -12,12 +12,18 @@ struct BenchCommandTests {
         "projection-rebuild", "subscription-latency", "bus-throughput",
     ]
 
-    @Test func jsonHasEveryWorkloadAndTheSettings() async throws {
-        let run = try await ChronicleProcess.run(["bench", "--scale", "0.01", "--json"])
+    /// Runs `chronicle` with `arguments`, expects success and returns its output parsed as one JSON object.
+    static func benchJSON(_ arguments: [String]) async throws -> (run: ChronicleProcess.Output, object: [String: Any]) {
+        let run = try await ChronicleProcess.run(arguments)
         #expect(run.status == 0, "\(run)")
-        #expect(run.outputLines.count == 1, "one JSON object on one line: \(run)")
         let object = try #require(
             try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run)")
+        return (run, object)
+    }
+
+    @Test func jsonHasEveryWorkloadAndTheSettings() async throws {
+        let (run, object) = try await Self.benchJSON(["bench", "--scale", "0.01", "--json"])
+        #expect(run.outputLines.count == 1, "one JSON object on one line: \(run)")
         #expect(Set(object.keys) == Set(Self.workloads + ["settings"]))
         for workload in Self.workloads {
             let figures = try #require(object[workload] as? [String: Any], "\(workload)")
@@ -36,12 +42,9 @@ struct BenchCommandTests {
     }
 
     @Test func writersSetHowManyTasksAppendAtOnce() async throws {
-        let run = try await ChronicleProcess.run([
+        let (run, object) = try await Self.benchJSON([
             "bench", "--scale", "0.01", "--json", "--workload", "append-concurrent", "--writers", "3",
         ])
-        #expect(run.status == 0, "\(run)")
-        let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run)")
         let settings = try #require(object["settings"] as? [String: Any])
         #expect(settings["writers"] as? Int == 3)
         // 200 events at this scale, split over 3 tasks of 66 appends each.
@@ -69,12 +72,9 @@ struct BenchCommandTests {
     /// `store-append` and `codec` are not in a default run (the first test checks
     /// the keys) but run when named.
     @Test func workloadsOutsideTheDefaultRunWhenNamed() async throws {
-        let run = try await ChronicleProcess.run([
+        let (_, object) = try await Self.benchJSON([
             "bench", "--scale", "0.01", "--json", "--durability", "normal", "--workload", "store-append", "codec",
         ])
-        #expect(run.status == 0, "\(run)")
-        let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run)")
         #expect(Set(object.keys) == ["store-append", "codec", "settings"])
         let store = try #require(object["store-append"] as? [String: Any])
         #expect(store["events"] as? Int == 100, "one event per append at scale 0.01")
@@ -85,12 +85,9 @@ struct BenchCommandTests {
     /// Every message published is delivered once to the group; each one is a
     /// latency sample (publish call to handler).
     @Test func busThroughputDeliversEveryMessage() async throws {
-        let run = try await ChronicleProcess.run([
+        let (_, object) = try await Self.benchJSON([
             "bench", "--scale", "0.01", "--json", "--durability", "normal", "--workload", "bus-throughput",
         ])
-        #expect(run.status == 0, "\(run)")
-        let object = try #require(
-            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any], "\(run)")
         #expect(Set(object.keys) == ["bus-throughput", "settings"])
         let bus = try #require(object["bus-throughput"] as? [String: Any])
         #expect(bus["events"] as? Int == 200, "20,000 messages at scale 0.01")
