@@ -107,18 +107,16 @@ extension EventBus {
         let filter = EventFilter(categories: [BusCategories.scheduled])
         var saved = try await checkpoints.checkpoint(named: Self.schedulerCheckpoint)?.position ?? .none
         var scanned = saved
-        var pending: [ScheduledEntry] = []
+        var pending = ScheduledQueue()
         var retryAt: Date?
         while true {
             // The visibility rule: only entries at or below the complete position.
             let complete = try await store.completePosition()
-            var added = false
             while scanned < complete {
                 let page = try await store.readAll(from: scanned.next, limit: 512, filter: filter)
                 for record in page where record.position <= complete {
                     if let entry = ScheduledEntry(record) {
-                        pending.append(entry)
-                        added = true
+                        pending.insert(entry)
                     } else {
                         logger.warning(
                             "skipping a scheduled entry without valid scheduler headers",
@@ -131,7 +129,6 @@ extension EventBus {
                     scanned = complete
                 }
             }
-            if added { pending.sort(by: ScheduledEntry.dueOrder) }
 
             if retryAt.map({ $0 <= Date() }) ?? true {
                 retryAt = nil
@@ -154,8 +151,7 @@ extension EventBus {
             metrics.pending.record(pending.count)
 
             // Everything below the oldest entry not yet published is done.
-            let oldest = pending.lazy.map(\.record.position).min()
-            let through = oldest.map { GlobalPosition($0.rawValue - 1) } ?? scanned
+            let through = pending.oldestPosition.map { GlobalPosition($0.rawValue - 1) } ?? scanned
             if through > saved {
                 try keeper.ensureHeld()
                 try await checkpoints.save(through, named: Self.schedulerCheckpoint)
