@@ -141,6 +141,32 @@ struct AggregatesGuideTests {
         #expect(carts.cachedCount == 1)
     }
 
+    @Test func queuingCommandsOnAHotAggregate() async throws {
+        let store = InMemoryEventStore()
+        var stockOptions = AggregateRepository<Cart>.Options()
+        stockOptions.cacheCapacity = 1_000
+        stockOptions.queuesCommands = true    // one command at a time per cart, in arrival order
+        let hotCarts = try AggregateRepository<Cart>(store: store, options: stockOptions)
+        try await hotCarts.create("c-1") { try $0.add(sku: "apple", quantity: 1) }
+        // Twenty commands on one cart at once: each runs once, none meets a conflict.
+        let attempts = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<20 {
+                group.addTask { try await hotCarts.execute("c-1") { try $0.add(sku: "fig-\(index)", quantity: 1) }.attempts }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(attempts == 20)
+        #expect(try await hotCarts.load("c-1").state.items.count == 21)
+    }
+
+    @Test func executeOrCreateStartsACart() async throws {
+        let carts = try AggregateRepository<Cart>(store: InMemoryEventStore())
+        let result = try await carts.executeOrCreate("c-9") { cart in try cart.add(sku: "fig", quantity: 2) }
+        print(result.version)   // 1 for a new cart
+        #expect(result.version == 1)
+        #expect(try await carts.executeOrCreate("c-9") { cart in try cart.add(sku: "fig", quantity: 1) }.version == 2)
+    }
+
     @Test func correlationAndCausation() async throws {
         let store = InMemoryEventStore()
         let carts = try AggregateRepository<Cart>(store: store)

@@ -2,7 +2,8 @@
 ///
 /// An entry is a starting point, like a snapshot: a load still reads the events
 /// after the cached version, so a cached state is never returned stale. An entry
-/// is only ever replaced by a newer version, and a conflict evicts it.
+/// is only ever replaced by a newer version; a conflict keeps it, and the retry
+/// reads the events after it.
 final class AggregateCache<A: Aggregate>: Sendable {
     struct Entry: Sendable {
         var state: A

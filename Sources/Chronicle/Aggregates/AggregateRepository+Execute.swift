@@ -15,7 +15,8 @@ extension AggregateRepository {
     /// With the cache on, a cached aggregate is used without reading the store
     /// first (an append is then one write, no read): if another writer appended
     /// meanwhile, the expected version catches it and the command runs again on
-    /// the state read from the store, without counting against `maximumRetries`.
+    /// the cached state brought up to date (the events after its version read
+    /// from the store), without counting against `maximumRetries`.
     ///
     /// ```swift
     /// let result = try await orders.execute("42", context: CommandContext(correlationId: requestId)) { order in
@@ -44,16 +45,74 @@ extension AggregateRepository {
         try await executeCommand(id, context: context, maximumRetries: maximumRetries, command, publishing: nil)
     }
 
+    /// Runs a command on an aggregate, or on its initial state when its stream
+    /// has no events yet: the first command creates it.
+    ///
+    /// Works as ``execute(_:context:maximumRetries:_:)``, but an aggregate with
+    /// no events is not an error: the command sees `A(id:)` and its events are
+    /// appended expecting no stream. When another writer creates the stream
+    /// first, that is a version conflict like any other: the command runs again
+    /// on the state that writer left. This is the usual shape of a process
+    /// manager's (saga's) handler, whose first message starts it, and of an
+    /// aggregate that any of several commands may start; it takes one load (none
+    /// when cached) and one append, where `loadOrInitial` followed by `create`
+    /// or `execute` reads the stream twice.
+    ///
+    /// ```swift
+    /// let result = try await carts.executeOrCreate("c-9") { cart in try cart.add(sku: "fig", quantity: 2) }
+    /// print(result.version)   // 1 for a new cart
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - id: The aggregate's identifier.
+    ///   - context: The ids and headers the events' metadata gets.
+    ///   - maximumRetries: Retries after a conflict; ``Options/maximumRetries`` when `nil`.
+    ///   - command: Looks at the state (the initial one for a new aggregate) and
+    ///     returns new events, or throws a domain error.
+    /// - Returns: The new state and version, the events, and how many attempts it
+    ///   took. A command that returns no event on a new aggregate appends
+    ///   nothing: the result's version is 0 and the aggregate still does not exist.
+    /// - Throws: As ``execute(_:context:maximumRetries:_:)``, without
+    ///   ``AggregateError/notFound``.
+    @discardableResult
+    public func executeOrCreate(
+        _ id: A.ID, context: CommandContext = CommandContext(), maximumRetries: Int? = nil,
+        _ command: (A) async throws -> [any DomainEvent]
+    ) async throws -> CommandResult<A> {
+        try await executeCommand(
+            id, context: context, maximumRetries: maximumRetries, creating: true, command, publishing: nil)
+    }
+
     /// The messages a command publishes, built from its events as appended and the
     /// new state (see ``execute(_:context:maximumRetries:_:publishing:)``).
     public typealias Publishing = (_ events: [NewEvent], _ state: A) throws -> [OutgoingMessage]
 
     /// The retry loop of `execute`, with or without messages to publish.
+    ///
+    /// - Parameter creating: Run the command on the initial state when the
+    ///   stream has no events (expecting no stream) instead of throwing `notFound`.
     func executeCommand(
-        _ id: A.ID, context: CommandContext, maximumRetries: Int?,
+        _ id: A.ID, context: CommandContext, maximumRetries: Int?, creating: Bool = false,
         _ command: (A) async throws -> [any DomainEvent], publishing: Publishing?
     ) async throws -> CommandResult<A> {
         let stream = try A.streamName(for: id)
+        guard let turns else {
+            return try await retrying(
+                id, stream: stream, context: context, maximumRetries: maximumRetries, creating: creating, command,
+                publishing: publishing)
+        }
+        return try await turns.run(stream) {
+            try await retrying(
+                id, stream: stream, context: context, maximumRetries: maximumRetries, creating: creating, command,
+                publishing: publishing)
+        }
+    }
+
+    /// One command's attempts until one commits, a retry budget runs out or it fails.
+    private func retrying(
+        _ id: A.ID, stream: StreamName, context: CommandContext, maximumRetries: Int?, creating: Bool,
+        _ command: (A) async throws -> [any DomainEvent], publishing: Publishing?
+    ) async throws -> CommandResult<A> {
         let retries = max(0, maximumRetries ?? options.maximumRetries)
         var attempts = 0
         var conflicts = 0
@@ -70,13 +129,15 @@ extension AggregateRepository {
             } else {
                 loaded = try await rebuild(id, stream: stream)
             }
-            guard loaded.version > 0 else { throw Self.notFound(stream) }
+            guard loaded.version > 0 || creating else { throw Self.notFound(stream) }
             do {
                 return try await run(
-                    command, on: loaded, id: id, stream: stream, expecting: .exactly(loaded.version),
+                    command, on: loaded, id: id, stream: stream,
+                    expecting: loaded.version > 0 ? .exactly(loaded.version) : .noStream,
                     context: context, attempts: attempts, publishing: publishing)
             } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
-                cache?.evict(id)
+                // The cached entry stays: it is a true prefix of the stream (events are
+                // never rewritten), so the next attempt reads only the events after it.
                 metrics.conflicts.increment()
                 if cached != nil {
                     trustCache = false
@@ -134,9 +195,16 @@ extension AggregateRepository {
         let stream = try A.streamName(for: id)
         let initial = AggregateCache<A>.Entry(state: A(id: id), version: 0, snapshotVersion: 0)
         do {
-            return try await run(
-                command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1,
-                publishing: publishing)
+            guard let turns else {
+                return try await run(
+                    command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1,
+                    publishing: publishing)
+            }
+            return try await turns.run(stream) {
+                try await run(
+                    command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1,
+                    publishing: publishing)
+            }
         } catch let error as EventStoreError where error.code == .wrongExpectedVersion {
             cache?.evict(id)
             throw AggregateError(

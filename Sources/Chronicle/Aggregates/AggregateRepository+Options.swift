@@ -39,6 +39,19 @@ extension AggregateRepository {
         /// How many aggregates the in-memory cache keeps (least recently used go
         /// first); 0, the default, turns the cache off.
         public var cacheCapacity: Int
+        /// Whether commands on one aggregate through this repository wait their
+        /// turn, in arrival order, instead of running at once and retrying on
+        /// the version conflicts they cause each other; off by default.
+        ///
+        /// For hot aggregates that many concurrent commands touch (a product's
+        /// stock in every order): together with the cache, each command then
+        /// runs once on the state the previous one left, with no read and no
+        /// conflict. Commands on different aggregates still run at once, and
+        /// writers elsewhere (another repository, another process) still meet
+        /// version conflicts, retried as usual. Waiting suspends the task; it
+        /// parks no thread. A command must not run another command on the same
+        /// aggregate through the same repository: it would wait for itself.
+        public var queuesCommands = false
         /// Events read per page while replaying; 128 by default. (The first read
         /// of a replay takes at most 64, so that a short stream costs one small
         /// read; a longer one is read ahead a page per core, in parallel.)

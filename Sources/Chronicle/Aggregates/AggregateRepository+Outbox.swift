@@ -50,6 +50,41 @@ extension AggregateRepository {
         }
     }
 
+    /// Runs a command on an aggregate, or on its initial state when it has no
+    /// events yet, and publishes messages built from its events, atomically.
+    ///
+    /// Works as ``executeOrCreate(_:context:maximumRetries:_:)``; `publishing` is
+    /// as in ``execute(_:context:maximumRetries:_:publishing:)``.
+    ///
+    /// ```swift
+    /// try await checkouts.executeOrCreate(orderId) { checkout in
+    ///     try checkout.handle(event)
+    /// } publishing: { events, checkout in
+    ///     try checkout.commands(for: events)
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - id: The aggregate's identifier.
+    ///   - context: The ids and headers the events' metadata gets.
+    ///   - maximumRetries: Retries after a conflict; ``Options/maximumRetries`` when `nil`.
+    ///   - command: Looks at the state (the initial one for a new aggregate) and
+    ///     returns new events, or throws a domain error.
+    ///   - publishing: Builds the messages from the new events and state; may throw.
+    /// - Returns: As ``execute(_:context:maximumRetries:_:publishing:)``.
+    /// - Throws: As ``execute(_:context:maximumRetries:_:publishing:)``, without
+    ///   ``AggregateError/notFound``; nothing is stored on an error.
+    @discardableResult
+    public func executeOrCreate(
+        _ id: A.ID, context: CommandContext = CommandContext(), maximumRetries: Int? = nil,
+        _ command: (A) async throws -> [any DomainEvent], publishing: Publishing
+    ) async throws -> CommandResult<A> {
+        try await withoutActuallyEscaping(publishing) { publishing in
+            try await executeCommand(
+                id, context: context, maximumRetries: maximumRetries, creating: true, command, publishing: publishing)
+        }
+    }
+
     /// Creates an aggregate and publishes messages built from its first events,
     /// atomically: both commit in one append, or neither does.
     ///

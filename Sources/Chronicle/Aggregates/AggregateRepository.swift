@@ -37,6 +37,8 @@ public final class AggregateRepository<A: Aggregate>: Sendable {
     let snapshotting: Snapshotting?
     let cache: AggregateCache<A>?
     let metrics: AggregateMetrics
+    /// Commands' turns per stream, when ``Options/queuesCommands``.
+    let turns: KeyedTurns<StreamName>?
 
     /// What a repository with snapshots needs.
     struct Snapshotting: Sendable {
@@ -115,6 +117,7 @@ public final class AggregateRepository<A: Aggregate>: Sendable {
         self.handlers = handlers
         self.snapshotting = snapshotting
         self.cache = options.cacheCapacity > 0 ? AggregateCache(capacity: options.cacheCapacity) : nil
+        self.turns = options.queuesCommands ? KeyedTurns() : nil
         self.metrics = AggregateMetrics(category: A.category, factory: options.metricsFactory ?? MetricsSystem.factory)
     }
 }

@@ -11,7 +11,10 @@ struct AggregateRepositoryCacheTests {
     final class ReadCountingStore: EventStore {
         let base = InMemoryEventStore()
         private let reads = Atomic<Int>(0)
+        private let starts = Mutex<[Int64]>([])
         var streamReads: Int { reads.load(ordering: .relaxed) }
+        /// The version each stream read started from.
+        var readsFrom: [Int64] { starts.withLock { $0 } }
 
         func append(_ appends: [StreamAppend]) async throws -> [AppendResult] { try await base.append(appends) }
 
@@ -19,6 +22,7 @@ struct AggregateRepositoryCacheTests {
             _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
         ) async throws -> [EventRecord] {
             reads.add(1, ordering: .relaxed)
+            starts.withLock { $0.append(version) }
             return try await base.readStream(stream, from: version, direction: direction, limit: limit)
         }
 
@@ -60,6 +64,7 @@ struct AggregateRepositoryCacheTests {
             return try account.deposit(1)
         }
         #expect(balances.withLock { $0 } == [10, 110], "ran on the stale cache, then on the state read from the store")
+        #expect(store.readsFrom == [3], "the retry read only the event after the cached version 2")
         #expect(result.attempts == 2)
         #expect(result.state.balance == 111)
         #expect(result.version == 4)
