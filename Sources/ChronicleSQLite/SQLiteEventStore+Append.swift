@@ -28,6 +28,17 @@ extension SQLiteEventStore {
     public func waitForAppends(after position: GlobalPosition) async throws {
         try await pollForAppends(after: position, signal: appendSignal)
     }
+
+}
+
+extension SQLiteEventStore: AppendInterestWaiting {
+    /// Wakes for this instance's commits that write a stream `interest` names,
+    /// and reads the head every 20 ms for other processes' appends.
+    package func waitForAppends(
+        after position: GlobalPosition, matching interest: AppendInterest, until deadline: ContinuousClock.Instant?
+    ) async throws {
+        try await pollForAppends(after: position, signal: appendSignal, matching: interest, until: deadline)
+    }
 }
 
 /// The append path inside one write transaction.

@@ -1,4 +1,4 @@
-public import Chronicle
+@_spi(Implementing) public import Chronicle
 
 extension SQLiteEventStore {
     /// The head: SQLite has one writer at a time, and an append takes its
@@ -16,4 +16,8 @@ extension SQLiteEventStore {
     /// a rolled-back append rolls its sequence back too, and imports keep
     /// positions only when they continue the log.
     public var positionDensity: PositionDensity { .dense }
+
+    /// The highest position this instance committed (its appends and those of
+    /// no other process or instance): commits are complete in position order.
+    public var knownCompletePosition: GlobalPosition { appendSignal.committed }
 }

@@ -40,7 +40,7 @@ public final class SQLiteEventStore: EventStore {
     private let openFile = Locked<AnyHashable??>(nil)
     /// Fired after every append this instance commits; other processes' appends
     /// are noticed by polling the head (see ``waitForAppends(after:)``).
-    let appendSignal = AppendSignal()
+    let appendSignal = AppendSignal(reportsCompletePositions: true)
     /// Coalesces concurrent appends into shared write transactions.
     let groupCommit: SQLiteGroupCommit
     /// Read-only connections for the hot reads.

@@ -56,8 +56,12 @@ final class SQLiteGroupCommit: Sendable {
             maximumBatch: Self.maximumBatchRequests, maximumWeight: Self.maximumBatchEvents, weight: { $0.eventCount }
         ) { requests in
             let outcomes = await Self.write(requests, pool: pool, busyWait: busyWait)
-            if outcomes.contains(where: { (try? $0.get())?.contains { $0.positions != nil } == true }) {
-                signal.signal()
+            // Commits are complete in position order (one writer): the signal
+            // reports the highest, and the streams written, to wake only the
+            // waiters they concern.
+            let appended = outcomes.lazy.compactMap { try? $0.get() }.joined().filter { $0.positions != nil }
+            if let committed = appended.compactMap({ $0.positions?.upperBound }).max() {
+                signal.signal(committed: committed, streams: appended.map(\.stream))
             }
             return outcomes
         }

@@ -36,6 +36,10 @@ final class PartitionWorker: Sendable {
     static let idleSaveInterval = Duration.seconds(1)
     /// How stale the complete position may be before a higher lane is re-checked.
     static let recheckInterval = Duration.milliseconds(1)
+    /// How long a worker whose store knows its own commits' complete position
+    /// (``EventStore/knownCompletePosition``) goes without reading the store's
+    /// complete position, which is what shows other processes' appends.
+    static let storeRecheckInterval = Duration.milliseconds(20)
 
     init(runtime: ConsumerRuntime, partition: Int, keeper: LeaseKeeper) {
         self.runtime = runtime
@@ -80,29 +84,46 @@ final class PartitionWorker: Sendable {
         var positions: [String: GlobalPosition] = [:]
         for checkpoint in stored { positions[checkpoint.name] = checkpoint.position }
         var lanes = try PartitionLane.lanes(of: group, partition: partition, checkpoints: positions)
+        let interest = Self.interest(in: lanes, partition: partition, of: group.partitions)
         var lastSave = ContinuousClock.now
         var complete = GlobalPosition.none
         var completeRead = ContinuousClock.now - .seconds(1)
+        var storeRead = completeRead
         // A complete position read (by this worker or another of the member) before this is stale.
         var wokeAt = ContinuousClock.now
+        var woke = false
         do {
             while true {
                 try Task.checkCancellation()
                 try keeper.ensureHeld()
                 let now = ContinuousClock.now
                 if now - completeRead >= Self.recheckInterval {
-                    let read = try await runtime.reader.completePosition(
-                        readAtOrAfter: max(now - Self.recheckInterval, wokeAt))
-                    complete = max(complete, read)
+                    let known = bus.store.knownCompletePosition
+                    let storeReadIsRecent = now - storeRead < Self.storeRecheckInterval
+                    if known > complete, storeReadIsRecent {
+                        // This process's commits moved it (and woke this worker, if it waited).
+                        complete = known
+                    } else if known > .none, !woke, storeReadIsRecent {
+                        // Nothing new here; other processes' appends are looked for every storeRecheckInterval.
+                    } else {
+                        let read = try await runtime.reader.completePosition(
+                            readAtOrAfter: max(now - Self.recheckInterval, wokeAt))
+                        complete = max(complete, read, known)
+                        storeRead = now
+                    }
                     completeRead = .now
+                    woke = false
                 }
                 guard let lane = try await nextLane(&lanes, complete: complete) else {
                     // Caught up: save what is done, then wait for appends.
                     try await save(&lanes, force: false, idle: true, lastSave: &lastSave)
                     lag.record(0)
                     runtime.setBacklog(0, partition: partition)
-                    try await bus.store.waitForAppends(after: complete)
+                    // Skipped messages not saved yet are saved within idleSaveInterval, appends or not.
+                    let saveDue = lanes.contains { $0.handled > $0.saved } ? lastSave + Self.idleSaveInterval : nil
+                    try await bus.store.waitForAppends(after: complete, concerning: interest, until: saveDue)
                     wokeAt = .now
+                    woke = true
                     completeRead = .now - .seconds(1)
                     continue
                 }
@@ -133,6 +154,25 @@ final class PartitionWorker: Sendable {
                 }
             }
             throw error
+        }
+    }
+
+    /// The appends that concern this partition: its topics' streams that fall
+    /// in it, and the group's redelivery stream; `nil` (every append) when it
+    /// follows `$all`.
+    static func interest(in lanes: [PartitionLane], partition: Int, of count: Int) -> AppendInterest? {
+        var categories: Set<String> = []
+        var streams: Set<StreamName> = []
+        for lane in lanes {
+            if let topic = lane.source {
+                if topic.isAll { return nil }
+                categories.insert(topic.name)
+            } else {
+                streams.formUnion(lane.filter.streams ?? [])
+            }
+        }
+        return AppendInterest(categories: categories, streams: streams) { stream in
+            MessagePartitioning.partition(of: stream, count: count) == partition
         }
     }
 

@@ -145,6 +145,21 @@ public protocol EventStore: Sendable {
     /// - Throws: ``EventStoreError`` on a storage failure.
     func completePosition() async throws -> GlobalPosition
 
+    /// A complete position known without a read: the highest position this
+    /// store instance committed, for a store whose appends commit one at a time
+    /// in position order (SQLite, in memory); ``GlobalPosition/none`` for a store
+    /// that cannot tell (PostgreSQL, whose writers commit out of order), the default.
+    ///
+    /// It never passes ``completePosition()``, and it says nothing of other
+    /// processes' appends. Consumers that follow the log use it to skip a read
+    /// when their own process's appends are what they wait for, and still read
+    /// ``completePosition()`` now and then for the others'.
+    ///
+    /// ```swift
+    /// let complete = max(store.knownCompletePosition, lastRead)   // no read
+    /// ```
+    var knownCompletePosition: GlobalPosition { get }
+
     /// Whether the store numbers positions without holes; see ``PositionDensity``.
     var positionDensity: PositionDensity { get }
 
@@ -169,7 +184,9 @@ public protocol EventStore: Sendable {
     func eventCount(after: GlobalPosition, through: GlobalPosition) async throws -> Int64
 
     /// Returns once the complete position may have passed `position`: at once
-    /// when it already has, else after an append commits. Subscriptions wait
+    /// when it already has (for SQLite and the in-memory store: when an append of
+    /// this process has; another process's within a millisecond), else after an
+    /// append commits. Subscriptions wait
     /// here when caught up.
     ///
     /// It may return early (the caller reads again). The default polls
@@ -186,7 +203,50 @@ public protocol EventStore: Sendable {
     func waitForAppends(after position: GlobalPosition) async throws
 }
 
+/// A store that can wait for the appends that matter to a waiter: one that
+/// knows which streams its commits wrote (SQLite, in memory).
+package protocol AppendInterestWaiting: EventStore {
+    /// Returns once an append that matters to `interest` may have passed
+    /// `position`: as ``EventStore/waitForAppends(after:)``, but this process's
+    /// commits wake the caller only when they write a stream that matters, and
+    /// other processes' appends within 20 ms.
+    ///
+    /// ```swift
+    /// try await store.waitForAppends(after: complete, matching: AppendInterest(categories: ["orders"]), until: nil)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - position: The last position the caller has seen.
+    ///   - interest: The appends that matter.
+    ///   - deadline: When to return even if nothing that matters was appended (`nil`: never).
+    /// - Throws: `CancellationError` when the task is cancelled, or a store error.
+    func waitForAppends(
+        after position: GlobalPosition, matching interest: AppendInterest, until deadline: ContinuousClock.Instant?
+    ) async throws
+}
+
 extension EventStore {
+    public var knownCompletePosition: GlobalPosition { .none }
+
+    /// Waits for the appends that matter to `interest` where the store can
+    /// tell them apart (``AppendInterestWaiting``), for any append elsewhere;
+    /// returns at `deadline` at the latest.
+    func waitForAppends(
+        after position: GlobalPosition, concerning interest: AppendInterest?, until deadline: ContinuousClock.Instant?
+    ) async throws {
+        if let interest, let store = self as? any AppendInterestWaiting {
+            try await store.waitForAppends(after: position, matching: interest, until: deadline)
+            return
+        }
+        guard let deadline else { return try await waitForAppends(after: position) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await waitForAppends(after: position) }
+            group.addTask { try await Task.sleep(until: deadline, clock: .continuous) }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
     public func waitForAppends(after position: GlobalPosition) async throws {
         try await pollForAppends(after: position, signal: nil)
     }
@@ -209,6 +269,11 @@ extension EventStore {
     /// Waits for the complete position to pass `position`, checking it with a
     /// back-off from 1 ms to `maximumDelay` and waking at once when `signal` fires.
     ///
+    /// When the signal ``AppendSignal/reportsCompletePositions``, a commit of this
+    /// process past `position` ends the wait without reading the store, and the
+    /// store is first read after the first pause: an append of another process
+    /// is then noticed within a millisecond rather than at once.
+    ///
     /// A store whose signal also hears other processes' appends (PostgreSQL's
     /// notifications) polls rarely, as a fallback; one that hears only its own
     /// keeps the default 20 ms.
@@ -221,11 +286,52 @@ extension EventStore {
     @_spi(Implementing) public func pollForAppends(
         after position: GlobalPosition, signal: AppendSignal?, maximumDelay: Duration = .milliseconds(20)
     ) async throws {
+        try await pollForAppends(after: position, signal: signal, matching: nil, maximumDelay: maximumDelay)
+    }
+
+    /// ``pollForAppends(after:signal:maximumDelay:)`` for the appends that
+    /// matter to `interest`, when the signal reports complete positions (and
+    /// the streams of each commit): this process's commits wake the caller
+    /// only when they match, and the store is read every `maximumDelay` for
+    /// other processes' appends. With another signal, `interest` is ignored.
+    ///
+    /// - Parameters:
+    ///   - position: The last position the caller has seen.
+    ///   - signal: The store's append signal, if it has one.
+    ///   - interest: The appends that matter; `nil` for all.
+    ///   - deadline: With `interest`: when to return at the latest.
+    ///   - maximumDelay: The longest pause between two reads of the store.
+    /// - Throws: `CancellationError` when the task is cancelled, or a store error.
+    package func pollForAppends(
+        after position: GlobalPosition, signal: AppendSignal?, matching interest: AppendInterest?,
+        until deadline: ContinuousClock.Instant? = nil, maximumDelay: Duration = .milliseconds(20)
+    ) async throws {
+        if let signal, let interest, signal.reportsCompletePositions {
+            while true {
+                try Task.checkCancellation()
+                let (generation, matched) = signal.look(after: position, matching: interest)
+                if matched { return }
+                let timeout = deadline.map { min(maximumDelay, $0 - .now) } ?? maximumDelay
+                if timeout <= .zero { return }
+                try await signal.wait(after: generation, matching: interest, timeout: timeout)
+                // Woken by a commit that matters: found by the look. Else a timeout
+                // (or a commit of unknown streams): read the store, for other
+                // processes' appends.
+                if signal.look(after: position, matching: interest).matched { return }
+                if try await completePosition() > position { return }
+            }
+        }
         var delay = Duration.milliseconds(1)
+        // A signal that reports complete positions answers for this process's
+        // commits; the store is read for other processes' only after the first
+        // pause (or a signal without a position), not on entry.
+        var reads = !(signal?.reportsCompletePositions ?? false)
         while true {
             try Task.checkCancellation()
             let generation = signal?.generation ?? 0
-            if try await completePosition() > position { return }
+            if let signal, signal.committed > position { return }
+            if reads, try await completePosition() > position { return }
+            reads = true
             if let signal {
                 try await signal.wait(after: generation, timeout: delay)
             } else {

@@ -18,7 +18,7 @@ public actor InMemoryEventStore: EventStore {
     var idIndex: [UUID: Int] = [:]
     let maximumEventSize: Int
     private let clock: @Sendable () -> Date
-    private nonisolated let appendSignal = AppendSignal()
+    private nonisolated let appendSignal = AppendSignal(reportsCompletePositions: true)
     /// The leases of the consumers that run on this store (see ``LeaseProviding``).
     public nonisolated let leases = InMemoryLeaseStore()
     /// The checkpoints of the consumers that run on this store (the bus's groups, ``bus(checkpoints:deadLetters:attempts:leases:logger:)``).
@@ -93,7 +93,7 @@ public actor InMemoryEventStore: EventStore {
             streamIndexes[record.stream, default: []].append(index)
             idIndex[record.id] = index
         }
-        if !staged.isEmpty { appendSignal.signal() }
+        if let last = staged.last { appendSignal.signal(committed: last.position, streams: staged.map(\.stream)) }
     }
 
     /// Where an event id is stored, if it is.
@@ -149,7 +149,18 @@ public actor InMemoryEventStore: EventStore {
     /// `.dense`: the event at position `p` is the log's `p`-th.
     public nonisolated var positionDensity: PositionDensity { .dense }
 
+    /// The head as last committed: appends take their positions as they commit.
+    public nonisolated var knownCompletePosition: GlobalPosition { appendSignal.committed }
+
     public nonisolated func waitForAppends(after position: GlobalPosition) async throws {
         try await pollForAppends(after: position, signal: appendSignal)
+    }
+}
+
+extension InMemoryEventStore: AppendInterestWaiting {
+    package nonisolated func waitForAppends(
+        after position: GlobalPosition, matching interest: AppendInterest, until deadline: ContinuousClock.Instant?
+    ) async throws {
+        try await pollForAppends(after: position, signal: appendSignal, matching: interest, until: deadline)
     }
 }

@@ -50,6 +50,14 @@ public struct EventSubscription: AsyncSequence, Sendable {
         let filter: EventFilter
         let batchSize: Int
         var announcedCaughtUp = false
+        /// When the store's complete position was last read, and whether an
+        /// append woke the iterator since (see ``EventStore/knownCompletePosition``).
+        var storeRead: ContinuousClock.Instant?
+        var woke = false
+
+        /// How long the iterator goes on this process's commits alone (a store
+        /// that knows them) before it reads the store for other processes' appends.
+        static let storeRecheckInterval = Duration.milliseconds(20)
 
         init(store: any EventStore, next: GlobalPosition, filter: EventFilter, batchSize: Int) {
             self.store = store
@@ -77,7 +85,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
                 // at or below it is visible to the page read that follows, and none
                 // can still appear; events above it may be visible while a lower
                 // position is still committing, so they wait for a later batch.
-                let complete = try await store.completePosition()
+                let complete = try await completePosition()
                 if complete >= next {
                     let page = try await store.readAll(from: next, limit: batchSize, filter: filter)
                     let deliverable = page.prefix { $0.position <= complete }
@@ -95,7 +103,22 @@ public struct EventSubscription: AsyncSequence, Sendable {
                     return SubscriptionBatch(events: [], position: position, isCaughtUp: true, completePosition: complete)
                 }
                 try await store.waitForAppends(after: GlobalPosition(next.rawValue - 1))
+                woke = true
             }
+        }
+
+        /// The complete position: this process's commits when they reach past
+        /// what was delivered (or show nothing new, while the last read of the
+        /// store is recent), else the store's, read now.
+        private mutating func completePosition() async throws -> GlobalPosition {
+            defer { woke = false }
+            let known = store.knownCompletePosition
+            let readIsRecent = storeRead.map { ContinuousClock.now - $0 < Self.storeRecheckInterval } ?? false
+            if known >= next, readIsRecent { return known }
+            if known > .none, announcedCaughtUp, !woke, readIsRecent { return GlobalPosition(next.rawValue - 1) }
+            let read = try await store.completePosition()
+            storeRead = .now
+            return Swift.max(read, known)
         }
     }
 
