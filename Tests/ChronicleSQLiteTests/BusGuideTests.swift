@@ -160,6 +160,12 @@ struct BusGuideTests {
         // --- end ---
         #expect(shipping.subscriptions.map(\.priority) == [1, 0] && shipping.member == "shipping-1")
 
+        // --- guide: message types ---
+        var confirmations = try ConsumerGroup("confirmation_mailer", topics: ["orders"])
+        confirmations.messageTypes = ["OrderConfirmed", "OrderCancelled"]   // the rest of `orders` is passed over
+        // --- end ---
+        #expect(confirmations.messageTypes == ["OrderConfirmed", "OrderCancelled"])
+
         // --- guide: at-most-once ---
         var pageViews = try ConsumerGroup("page_view_counter", topics: ["page_views"])
         pageViews.guarantee = .atMostOnce

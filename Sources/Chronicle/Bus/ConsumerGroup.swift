@@ -38,6 +38,17 @@ public struct ConsumerGroup: Hashable, Sendable {
     public let name: String
     /// The topics, in no particular order (priorities order them).
     public var subscriptions: [Subscription]
+    /// The message types the group handles; the others on its topics are passed
+    /// over without a delivery, as if handled (`nil`, the default: every type).
+    /// The partitions read only these types from the log, so a group that
+    /// reacts to a few types of a busy topic (a saga, a notifier) neither wakes
+    /// nor calls its handler for the rest.
+    ///
+    /// ```swift
+    /// var group = try ConsumerGroup("mailer", topics: ["orders"])
+    /// group.messageTypes = ["OrderConfirmed", "OrderCancelled"]
+    /// ```
+    public var messageTypes: Set<String>?
     /// How many partitions the streams are split into. A group's partition count
     /// is fixed once it has consumed: a member started with another count is
     /// refused (the checkpoints are per partition).

@@ -47,9 +47,11 @@ struct PartitionLane: Sendable {
             let name = BusNames.checkpoint(
                 group: group.name, topic: subscription.topic.name, partition: partition, of: group.partitions)
             let start = checkpoints[name] ?? .none
+            var filter = subscription.topic.filter
+            filter.eventTypes = group.messageTypes
             lanes.append(
                 Self(
-                    topic: subscription.topic.name, source: subscription.topic, filter: subscription.topic.filter,
+                    topic: subscription.topic.name, source: subscription.topic, filter: filter,
                     priority: subscription.priority, checkpoint: name, saved: start, handled: start, read: start))
         }
         return lanes
