@@ -12,18 +12,22 @@ public struct CheckoutService: Sendable {
     public let paymentDeadline: Duration
     let registry: EventTypeRegistry
 
-    /// The message types the saga reacts to.
+    /// The message types the saga reacts to (its group reads only these).
     public static let interesting: Set<String> = [
         OrderPlaced.eventType, PaymentAuthorized.eventType, PaymentFailed.eventType, PaymentCaptured.eventType,
         StockReserved.eventType, StockReservationRejected.eventType, PaymentDeadlinePassed.eventType,
     ]
 
-    public init(store: some EventStore, registry: EventTypeRegistry, paymentDeadline: Duration) throws {
+    /// - Parameter cacheCapacity: Sagas kept in memory (see ``ServiceSettings/cacheCapacity``).
+    public init(
+        store: some EventStore, registry: EventTypeRegistry, paymentDeadline: Duration, cacheCapacity: Int = 0
+    ) throws {
         self.registry = registry
         self.paymentDeadline = paymentDeadline
         var options = AggregateRepository<Checkout>.Options()
         options.maximumRetries = 20
         options.retryDelay = .milliseconds(1)
+        options.cacheCapacity = cacheCapacity
         checkouts = try AggregateRepository<Checkout>(store: store, registry: registry, options: options)
     }
 
@@ -33,17 +37,19 @@ public struct CheckoutService: Sendable {
         let event = try registry.decode(message.record)
         let registry = registry
         let deadline = paymentDeadline
-        try await checkouts.loadOrInitialExecute(
+        try await checkouts.executeOrCreate(
             message.stream.id, context: CommandContext(causedBy: message.record), { try $0.handle(event) }
         ) { events, checkout in
             try checkout.commands(for: events, registry: registry, paymentDeadline: deadline)
         }
     }
 
-    /// The saga's consumer group.
+    /// The saga's consumer group: of its topics, only the types it reacts to.
     public static func group(_ settings: ServiceSettings) throws -> ConsumerGroup {
-        try settings.group(
+        var group = try settings.group(
             groupName,
             topics: [ShopTopics.orders, ShopTopics.payments, ShopTopics.inventory, ShopTopics.checkoutTimeouts])
+        group.messageTypes = interesting
+        return group
     }
 }

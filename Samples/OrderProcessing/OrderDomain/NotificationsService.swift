@@ -45,9 +45,11 @@ public struct NotificationsService: Sendable {
         }
     }
 
-    /// The service's consumer group.
+    /// The service's consumer group: the orders that ended, nothing else of `orders`.
     public static func group(_ settings: ServiceSettings) throws -> ConsumerGroup {
-        try settings.group(groupName, topics: [ShopTopics.orders])
+        var group = try settings.group(groupName, topics: [ShopTopics.orders])
+        group.messageTypes = [OrderConfirmed.eventType, OrderCancelled.eventType]
+        return group
     }
 
     /// The mailer's consumer group.

@@ -9,9 +9,11 @@ public struct OrdersService: Sendable {
     public let orders: AggregateRepository<Order>
     let registry: EventTypeRegistry
 
-    public init(store: some EventStore, registry: EventTypeRegistry) throws {
+    /// - Parameter cacheCapacity: Orders kept in memory (see ``ServiceSettings/cacheCapacity``).
+    public init(store: some EventStore, registry: EventTypeRegistry, cacheCapacity: Int = 0) throws {
         self.registry = registry
-        orders = try AggregateRepository<Order>(store: store, registry: registry)
+        orders = try AggregateRepository<Order>(
+            store: store, registry: registry, options: .init(cacheCapacity: cacheCapacity))
     }
 
     /// Places an order: `OrderPlaced`, published with it; the saga takes it from there.

@@ -14,10 +14,14 @@ public struct PaymentsService: Sendable {
     public let gateway: any PaymentGateway
     let registry: EventTypeRegistry
 
-    public init(store: some EventStore, registry: EventTypeRegistry, gateway: any PaymentGateway) throws {
+    /// - Parameter cacheCapacity: Payments kept in memory (see ``ServiceSettings/cacheCapacity``).
+    public init(
+        store: some EventStore, registry: EventTypeRegistry, gateway: any PaymentGateway, cacheCapacity: Int = 0
+    ) throws {
         self.registry = registry
         self.gateway = gateway
-        payments = try AggregateRepository<Payment>(store: store, registry: registry)
+        payments = try AggregateRepository<Payment>(
+            store: store, registry: registry, options: .init(cacheCapacity: cacheCapacity))
     }
 
     /// Handles one message of `payment_commands`.
@@ -29,7 +33,7 @@ public struct PaymentsService: Sendable {
         }
         switch try registry.decode(message.record) {
         case let request as RequestPayment:
-            let payment = try await payments.loadOrInitialExecute(
+            let payment = try await payments.executeOrCreate(
                 orderId, context: context, { try $0.request(amountCents: request.amountCents) }, publishing: publish
             ).state
             guard payment.status == .requested else { return }

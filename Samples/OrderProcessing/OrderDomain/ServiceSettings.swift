@@ -26,6 +26,10 @@ public struct ServiceSettings: Sendable {
     public var breakerWindow: Duration = .seconds(1)
     /// ...and stays open this long before it tries one message again.
     public var breakerOpenDuration: Duration = .milliseconds(250)
+    /// Orders, payments and sagas each service keeps in memory, so that the next
+    /// message of an order runs its command without reading the order's stream
+    /// (another process's write in between costs a re-run, never a wrong write).
+    public var cacheCapacity = 4_096
     /// Messages handled at once per member.
     public var concurrency: ClosedRange<Int> = 1...8
     /// The member id of this process's members (a suffix per group is added); a new one by default.

@@ -54,7 +54,7 @@ public struct Shop: Sendable {
 
     /// Adds units to a product's stock.
     public func receiveStock(sku: String, quantity: Int, context: CommandContext = CommandContext()) async throws {
-        _ = try await stock.loadOrInitialExecute(sku, context: context) { item in try item.receive(quantity) }
+        try await stock.executeOrCreate(sku, context: context) { item in try item.receive(quantity) }
     }
 
     /// Places an order and reserves its stock; returns the order id and whether it
@@ -72,7 +72,7 @@ public struct Shop: Sendable {
         for line in lines {
             do {
                 // A product never stocked has no stream yet: its initial state refuses the reservation.
-                _ = try await stock.loadOrInitialExecute(line.sku, context: context) { item in
+                try await stock.executeOrCreate(line.sku, context: context) { item in
                     try item.reserve(line.quantity, for: id)
                 }
                 reserved.append(line.sku)
@@ -120,21 +120,5 @@ public enum ShopError: Error, Equatable, CustomStringConvertible {
         case .unknownProduct(let sku):
             return "unknown product '\(sku)' (known: \(Catalog.products.map(\.sku).joined(separator: ", ")))"
         }
-    }
-}
-
-extension AggregateRepository {
-    /// Runs a command on an aggregate that may not exist yet (its initial state then).
-    func loadOrInitialExecute(
-        _ id: A.ID, context: CommandContext, _ command: @escaping (A) throws -> [any DomainEvent]
-    ) async throws -> CommandResult<A> {
-        if try await loadOrInitial(id).version == 0 {
-            do {
-                return try await create(id, context: context) { try command($0) }
-            } catch AggregateError.alreadyExists {
-                // Another writer created it first: fall through to execute.
-            }
-        }
-        return try await execute(id, context: context) { try command($0) }
     }
 }

@@ -36,21 +36,3 @@ extension Array where Element == NewEvent {
         }
     }
 }
-
-extension AggregateRepository {
-    /// Runs a command on an aggregate that may not exist yet, publishing its events.
-    @discardableResult
-    func loadOrInitialExecute(
-        _ id: A.ID, context: CommandContext, _ command: @escaping (A) throws -> [any DomainEvent],
-        publishing: @escaping Publishing
-    ) async throws -> CommandResult<A> {
-        if try await loadOrInitial(id).version == 0 {
-            do {
-                return try await create(id, context: context, { try command($0) }, publishing: publishing)
-            } catch AggregateError.alreadyExists {
-                // Another writer created it first: fall through to execute.
-            }
-        }
-        return try await execute(id, context: context, { try command($0) }, publishing: publishing)
-    }
-}

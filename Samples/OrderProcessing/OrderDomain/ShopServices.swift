@@ -72,11 +72,14 @@ public struct ShopServices: Sendable {
         self.registry = registry
         self.settings = settings
         bus = storage.bus(logger: logger)
-        ordering = try OrdersService(store: store, registry: registry)
-        payments = try PaymentsService(store: store, registry: registry, gateway: gateway)
+        ordering = try OrdersService(store: store, registry: registry, cacheCapacity: settings.cacheCapacity)
+        payments = try PaymentsService(
+            store: store, registry: registry, gateway: gateway, cacheCapacity: settings.cacheCapacity)
         inventory = try InventoryService(store: store, registry: registry)
         notifications = try NotificationsService(store: store, registry: registry)
-        checkout = try CheckoutService(store: store, registry: registry, paymentDeadline: settings.paymentDeadline)
+        checkout = try CheckoutService(
+            store: store, registry: registry, paymentDeadline: settings.paymentDeadline,
+            cacheCapacity: settings.cacheCapacity)
     }
 
     /// The shop's storage for a store: its tables in the store's own database.
