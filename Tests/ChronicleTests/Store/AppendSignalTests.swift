@@ -8,28 +8,8 @@ import Testing
 /// appends built on it: a commit it reports ends the wait without a read.
 @Suite("Append signal")
 struct AppendSignalTests {
-    /// An in-memory store that counts complete-position reads.
-    final class CountingStore: EventStore {
-        let base = InMemoryEventStore()
-        let completeReads = Locked(0)
-
-        func completePosition() async throws -> GlobalPosition {
-            completeReads.withLock { $0 += 1 }
-            return try await base.completePosition()
-        }
-        func readAll(from position: GlobalPosition, limit: Int, filter: EventFilter) async throws -> [EventRecord] {
-            try await base.readAll(from: position, limit: limit, filter: filter)
-        }
-        func append(_ appends: [StreamAppend]) async throws -> [AppendResult] { try await base.append(appends) }
-        func readStream(
-            _ stream: StreamName, from version: Int64, direction: ReadDirection, limit: Int
-        ) async throws -> [EventRecord] {
-            try await base.readStream(stream, from: version, direction: direction, limit: limit)
-        }
-        func streamVersion(_ stream: StreamName) async throws -> Int64 { try await base.streamVersion(stream) }
-        func headPosition() async throws -> GlobalPosition { try await base.headPosition() }
-        var positionDensity: PositionDensity { base.positionDensity }
-    }
+    /// An in-memory store that counts complete-position reads (its reads are never held here).
+    typealias CountingStore = MemberLogReaderTests.GatedStore
 
     /// Appends `count` events to one stream of `store`.
     static func append(_ count: Int, to store: some EventStore) async throws {
