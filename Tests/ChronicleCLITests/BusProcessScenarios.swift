@@ -12,9 +12,10 @@ struct BusProcessScenarios {
     let group = "billing"
     static let partitions = 8
     /// The consume processes' lease, in seconds: short, so a killed member's partitions
-    /// move on soon, and three renewals long, so that a process the loaded machine
-    /// leaves unscheduled for a moment keeps them.
-    static let lease = 3
+    /// move on soon, and five renewals long, so that a process the loaded machine
+    /// leaves unscheduled for a few seconds keeps them (3 s lost a lease under a full
+    /// parallel suite on a loaded 2-core machine).
+    static let lease = 5
 
     /// Keys whose streams cover every partition, `perKey` messages each.
     static func keys(_ count: Int) -> [String] { (0..<count).map { "k\($0)" } }

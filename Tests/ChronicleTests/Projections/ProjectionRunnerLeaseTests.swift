@@ -33,7 +33,8 @@ struct ProjectionRunnerLeaseTests {
         try await appendEvents(5, to: store)
         let first = RecordingProjection()
         let second = RecordingProjection()
-        let settings = LeaseSettings(owner: "first", duration: .seconds(30))
+        // Long enough that only the release, never an expiry, can hand the lease over within the deadline below.
+        let settings = LeaseSettings(owner: "first", duration: .seconds(180))
         let runner1 = try ProjectionRunner(store: store, projections: [runnable(first)], leaseSettings: settings)
         let runner2 = try ProjectionRunner(
             store: store, projections: [runnable(second)], leaseSettings: LeaseSettings(owner: "second"))
@@ -50,7 +51,7 @@ struct ProjectionRunnerLeaseTests {
         try await running1.value
         #expect(try await store.leases.holder(of: "recorder")?.owner != "first")
         try await appendEvents(2, to: store)
-        try await second.waitUntilApplied(10, within: 10)
+        try await second.waitUntilApplied(10, within: 60)
         #expect(second.applied == [9, 10], "the second runner goes on from the shared checkpoint")
         #expect(first.applied == (1...8).map { GlobalPosition($0) })
         #expect(try await store.leases.holder(of: "recorder")?.owner == "second")
@@ -76,7 +77,7 @@ struct ProjectionRunnerLeaseTests {
         #expect(projection.applied.isEmpty, "nothing is applied while the dead owner's lease lasts")
 
         now.withLock { $0 = $0.addingTimeInterval(3) }
-        try await projection.waitUntilApplied(4, within: 10)
+        try await projection.waitUntilApplied(4, within: 60)
         let lease = try #require(try await leases.holder(of: "recorder"))
         #expect(lease.owner == "heir")
         #expect(lease.token > dead.token)
@@ -139,7 +140,7 @@ struct ProjectionRunnerLeaseTests {
         #expect(projection.applied == [1, 2], "nothing is applied without the lease")
 
         try await leases.release(thief)
-        try await projection.waitUntilApplied(5, within: 10)
+        try await projection.waitUntilApplied(5, within: 60)
         #expect(projection.applied == [1, 2, 3, 4, 5])
         #expect((try await leases.holder(of: "recorder"))?.token ?? 0 > thief.token)
         running.cancel()
