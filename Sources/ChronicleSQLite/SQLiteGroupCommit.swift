@@ -59,10 +59,16 @@ final class SQLiteGroupCommit: Sendable {
             // Commits are complete in position order (one writer): the signal
             // reports the highest, and the streams written, to wake only the
             // waiters they concern.
-            let appended = outcomes.lazy.compactMap { try? $0.get() }.joined().filter { $0.positions != nil }
-            if let committed = appended.compactMap({ $0.positions?.upperBound }).max() {
-                signal.signal(committed: committed, streams: appended.map(\.stream))
+            var committed: GlobalPosition?
+            var streams: [StreamName] = []
+            for case .success(let results) in outcomes {
+                for result in results {
+                    guard let positions = result.positions else { continue }
+                    committed = max(committed ?? positions.upperBound, positions.upperBound)
+                    streams.append(result.stream)
+                }
             }
+            if let committed { signal.signal(committed: committed, streams: streams) }
             return outcomes
         }
     }

@@ -30,13 +30,16 @@ package struct AppendInterest: Sendable {
         self.partition = partition
     }
 
-    /// Whether a commit that wrote these streams (by category) matters.
-    func matches(_ written: [String: [StreamName]]) -> Bool {
-        for category in categories {
-            guard let candidates = written[category] else { continue }
-            guard let partition else { return true }
-            if candidates.contains(where: partition) { return true }
+    /// Whether a commit that wrote `written` matters. Interests name a few
+    /// categories and streams: comparing is cheaper than hashing here.
+    func matches(_ written: [StreamName]) -> Bool {
+        for stream in written {
+            if categories.contains(where: { $0 == stream.category }) {
+                if partition?(stream) ?? true { return true }
+            } else if streams.contains(where: { $0 == stream }) {
+                return true
+            }
         }
-        return streams.contains { written[$0.category]?.contains($0) == true }
+        return false
     }
 }

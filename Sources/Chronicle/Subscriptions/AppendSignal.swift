@@ -32,8 +32,8 @@ internal import Dispatch
     private struct Commit {
         let generation: UInt64
         let last: GlobalPosition
-        /// The streams written, by category; `nil`: not told (every interest matches).
-        let streams: [String: [StreamName]]?
+        /// The streams written; `nil`: not told (every interest matches).
+        let streams: [StreamName]?
 
         func matches(_ interest: AppendInterest) -> Bool { streams.map(interest.matches) ?? true }
     }
@@ -43,15 +43,33 @@ internal import Dispatch
         var committed = GlobalPosition.none
         var nextWaiter: UInt64 = 0
         var waiters: [UInt64: Waiter] = [:]
-        /// The last ``historyLength`` commits, oldest first.
+        /// The last ``historyLength`` commits, oldest first from `historyStart` (a ring).
         var history: [Commit] = []
+        var historyStart = 0
         /// The highest generation and position dropped from `history`:
         /// a waiter that needs them is woken, as it cannot tell.
         var droppedGeneration: UInt64 = 0
         var droppedLast = GlobalPosition.none
+
+        /// `history` from the newest commit back.
+        var newestFirst: NewestFirst { NewestFirst(history: history, start: historyStart) }
+    }
+
+    private struct NewestFirst: Sequence, IteratorProtocol {
+        let history: [Commit]
+        let start: Int
+        var taken = 0
+
+        mutating func next() -> Commit? {
+            guard taken < history.count else { return nil }
+            taken += 1
+            return history[(start - taken + history.count) % history.count]
+        }
     }
 
     /// How many recent commits are kept for waiters that look before they wait.
+    ///
+    /// A ring: `history` fills up to this many, then each commit replaces the oldest.
     static let historyLength = 64
 
     private let state = Locked(State())
@@ -91,17 +109,20 @@ internal import Dispatch
     ///   - position: As in ``signal(committed:)``.
     ///   - streams: The streams the commit wrote, when known.
     package func signal(committed position: GlobalPosition?, streams: [StreamName]?) {
-        let byCategory = streams.map { Dictionary(grouping: $0, by: \.category) }
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.generation &+= 1
             if let position, reportsCompletePositions { state.committed = max(state.committed, position) }
-            let commit = Commit(generation: state.generation, last: position ?? state.committed, streams: byCategory)
-            state.history.append(commit)
-            if state.history.count > Self.historyLength {
-                let dropped = state.history.removeFirst()
+            let commit = Commit(generation: state.generation, last: position ?? state.committed, streams: streams)
+            if state.history.count < Self.historyLength {
+                state.history.append(commit)
+            } else {
+                let dropped = state.history[state.historyStart]
                 state.droppedGeneration = dropped.generation
                 state.droppedLast = max(state.droppedLast, dropped.last)
+                state.history[state.historyStart] = commit
+                state.historyStart = (state.historyStart + 1) % Self.historyLength
             }
+            guard !state.waiters.isEmpty else { return [] }
             var woken: [CheckedContinuation<Void, Never>] = []
             for (id, waiter) in state.waiters where waiter.interest.map(commit.matches) ?? true {
                 woken.append(waiter.continuation)
@@ -126,7 +147,7 @@ internal import Dispatch
         state.withLock { state in
             if state.droppedLast > position { return (state.generation, true) }
             // Newest first: most waiters look just behind the head.
-            for commit in state.history.reversed() {
+            for commit in state.newestFirst {
                 // Reported positions only grow; a commit of unknown position is matched by generation instead.
                 if commit.last <= position, commit.streams != nil { break }
                 if commit.last > position, commit.matches(interest) { return (state.generation, true) }
@@ -180,7 +201,7 @@ internal import Dispatch
         guard state.generation != generation else { return false }
         guard let interest else { return true }
         if state.droppedGeneration > generation { return true }
-        for commit in state.history.reversed() {
+        for commit in state.newestFirst {
             guard commit.generation > generation else { break }
             if commit.matches(interest) { return true }
         }
