@@ -96,16 +96,17 @@ extension AggregateRepository {
         _ command: (A) async throws -> [any DomainEvent], publishing: Publishing?
     ) async throws -> CommandResult<A> {
         let stream = try A.streamName(for: id)
-        guard let turns else {
-            return try await retrying(
-                id, stream: stream, context: context, maximumRetries: maximumRetries, creating: creating, command,
-                publishing: publishing)
-        }
-        return try await turns.run(stream) {
+        return try await inTurn(stream) {
             try await retrying(
                 id, stream: stream, context: context, maximumRetries: maximumRetries, creating: creating, command,
                 publishing: publishing)
         }
+    }
+
+    /// Runs `body` in the stream's turn when ``Options/queuesCommands``, at once otherwise.
+    private func inTurn<T>(_ stream: StreamName, _ body: () async throws -> T) async throws -> T {
+        guard let turns else { return try await body() }
+        return try await turns.run(stream, body)
     }
 
     /// One command's attempts until one commits, a retry budget runs out or it fails.
@@ -195,12 +196,7 @@ extension AggregateRepository {
         let stream = try A.streamName(for: id)
         let initial = AggregateCache<A>.Entry(state: A(id: id), version: 0, snapshotVersion: 0)
         do {
-            guard let turns else {
-                return try await run(
-                    command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1,
-                    publishing: publishing)
-            }
-            return try await turns.run(stream) {
+            return try await inTurn(stream) {
                 try await run(
                     command, on: initial, id: id, stream: stream, expecting: .noStream, context: context, attempts: 1,
                     publishing: publishing)
