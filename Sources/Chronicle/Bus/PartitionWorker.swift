@@ -36,10 +36,6 @@ final class PartitionWorker: Sendable {
     static let idleSaveInterval = Duration.seconds(1)
     /// How stale the complete position may be before a higher lane is re-checked.
     static let recheckInterval = Duration.milliseconds(1)
-    /// How long a worker whose store knows its own commits' complete position
-    /// (``EventStore/knownCompletePosition``) goes without reading the store's
-    /// complete position, which is what shows other processes' appends.
-    static let storeRecheckInterval = Duration.milliseconds(20)
 
     init(runtime: ConsumerRuntime, partition: Int, keeper: LeaseKeeper) {
         self.runtime = runtime
@@ -88,10 +84,9 @@ final class PartitionWorker: Sendable {
         var lastSave = ContinuousClock.now
         var complete = GlobalPosition.none
         var completeRead = ContinuousClock.now - .seconds(1)
-        var storeRead = completeRead
+        var freshness = CompletePositionFreshness()
         // A complete position read (by this worker or another of the member) before this is stale.
         var wokeAt = ContinuousClock.now
-        var woke = false
         do {
             while true {
                 try Task.checkCancellation()
@@ -99,20 +94,19 @@ final class PartitionWorker: Sendable {
                 let now = ContinuousClock.now
                 if now - completeRead >= Self.recheckInterval {
                     let known = bus.store.knownCompletePosition
-                    let storeReadIsRecent = now - storeRead < Self.storeRecheckInterval
-                    if known > complete, storeReadIsRecent {
+                    switch freshness.next(known: known, current: complete) {
+                    case .use(let position):
                         // This process's commits moved it (and woke this worker, if it waited).
-                        complete = known
-                    } else if known > .none, !woke, storeReadIsRecent {
-                        // Nothing new here; other processes' appends are looked for every storeRecheckInterval.
-                    } else {
+                        complete = position
+                    case .keep:
+                        break
+                    case .read:
                         let read = try await runtime.reader.completePosition(
                             readAtOrAfter: max(now - Self.recheckInterval, wokeAt))
                         complete = max(complete, read, known)
-                        storeRead = now
+                        freshness.didRead(at: now)
                     }
                     completeRead = .now
-                    woke = false
                 }
                 guard let lane = try await nextLane(&lanes, complete: complete) else {
                     // Caught up: save what is done, then wait for appends.
@@ -123,7 +117,7 @@ final class PartitionWorker: Sendable {
                     let saveDue = lanes.contains { $0.handled > $0.saved } ? lastSave + Self.idleSaveInterval : nil
                     try await bus.store.waitForAppends(after: complete, concerning: interest, until: saveDue)
                     wokeAt = .now
-                    woke = true
+                    freshness.wokeUp()
                     completeRead = .now - .seconds(1)
                     continue
                 }

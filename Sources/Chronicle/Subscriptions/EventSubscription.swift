@@ -50,14 +50,8 @@ public struct EventSubscription: AsyncSequence, Sendable {
         let filter: EventFilter
         let batchSize: Int
         var announcedCaughtUp = false
-        /// When the store's complete position was last read, and whether an
-        /// append woke the iterator since (see ``EventStore/knownCompletePosition``).
-        var storeRead: ContinuousClock.Instant?
-        var woke = false
-
-        /// How long the iterator goes on this process's commits alone (a store
-        /// that knows them) before it reads the store for other processes' appends.
-        static let storeRecheckInterval = Duration.milliseconds(20)
+        /// When this process's commits answer for the complete position.
+        var freshness = CompletePositionFreshness()
 
         init(store: any EventStore, next: GlobalPosition, filter: EventFilter, batchSize: Int) {
             self.store = store
@@ -103,7 +97,7 @@ public struct EventSubscription: AsyncSequence, Sendable {
                     return SubscriptionBatch(events: [], position: position, isCaughtUp: true, completePosition: complete)
                 }
                 try await store.waitForAppends(after: GlobalPosition(next.rawValue - 1))
-                woke = true
+                freshness.wokeUp()
             }
         }
 
@@ -111,14 +105,18 @@ public struct EventSubscription: AsyncSequence, Sendable {
         /// what was delivered (or show nothing new, while the last read of the
         /// store is recent), else the store's, read now.
         private mutating func completePosition() async throws -> GlobalPosition {
-            defer { woke = false }
             let known = store.knownCompletePosition
-            let readIsRecent = storeRead.map { ContinuousClock.now - $0 < Self.storeRecheckInterval } ?? false
-            if known >= next, readIsRecent { return known }
-            if known > .none, announcedCaughtUp, !woke, readIsRecent { return GlobalPosition(next.rawValue - 1) }
-            let read = try await store.completePosition()
-            storeRead = .now
-            return Swift.max(read, known)
+            let delivered = GlobalPosition(next.rawValue - 1)
+            switch freshness.next(known: known, current: delivered, keepingIsAnAnswer: announcedCaughtUp) {
+            case .use(let position):
+                return position
+            case .keep:
+                return delivered
+            case .read:
+                let read = try await store.completePosition()
+                freshness.didRead(at: .now)
+                return Swift.max(read, known)
+            }
         }
     }
 
