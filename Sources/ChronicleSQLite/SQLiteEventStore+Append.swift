@@ -28,7 +28,6 @@ extension SQLiteEventStore {
     public func waitForAppends(after position: GlobalPosition) async throws {
         try await pollForAppends(after: position, signal: appendSignal)
     }
-
 }
 
 extension SQLiteEventStore: AppendInterestWaiting {

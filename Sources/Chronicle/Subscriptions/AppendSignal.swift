@@ -187,7 +187,7 @@ internal import Dispatch
                     continuation.resume()
                 } else {
                     // Not cancelled when the signal fires first: it then finds no waiter.
-                    DispatchQueue.global().asyncAfter(deadline: Self.deadline(after: timeout)) { self.resume(id) }
+                    DispatchQueue.global().asyncAfter(deadline: .now() + max(0, timeout.seconds)) { self.resume(id) }
                 }
             }
         } onCancel: {
@@ -211,12 +211,5 @@ internal import Dispatch
     /// Resumes one waiter, if it still waits (a timeout, or its task cancelled).
     private func resume(_ id: UInt64) {
         state.withLock { $0.waiters.removeValue(forKey: id) }?.continuation.resume()
-    }
-
-    private static func deadline(after timeout: Duration) -> DispatchTime {
-        let (seconds, attoseconds) = timeout.components
-        let nanoseconds = seconds >= Int64(Int32.max) ? Int(Int32.max) * 1_000_000_000
-            : max(0, Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        return .now() + .nanoseconds(nanoseconds)
     }
 }
